@@ -1,0 +1,34 @@
+/* The CLI's command table: one function per command, one file each in
+ * src/cmd/.  A command parses its own flags, calls the core and prints.
+ * It returns the process exit status, or -1 with *err set (the caller
+ * prints "ocirun: <message>" and exits 1). */
+#ifndef OCIRUN_CMD_COMMANDS_H
+#define OCIRUN_CMD_COMMANDS_H
+
+#include <stdbool.h>
+
+#include "ocirun/error.h"
+
+struct ocirun_global
+{
+  const char *root;       /* --root, resolved to its default when absent */
+  const char *log;        /* --log FILE or NULL */
+  const char *log_format; /* "text" (default) or "json" */
+  bool debug;
+  bool systemd_cgroup;
+  const char *rootless; /* "true", "false" or "auto" */
+};
+
+typedef int (*ocirun_command_fn) (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+
+struct ocirun_command
+{
+  const char *name;
+  const char *summary;
+  ocirun_command_fn run;
+};
+
+int cmd_spec (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_features (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+
+#endif
