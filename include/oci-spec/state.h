@@ -1,0 +1,36 @@
+/* The container state document: runtime-spec state-schema.json plus the
+ * fields runc adds (rootfs, created, owner), generated exactly as runc
+ * prints it, and ocirun's own exit-status fields for stopped containers. */
+#ifndef OCI_SPEC_STATE_H
+#define OCI_SPEC_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "oci-spec/config.h"
+#include "ocirun/error.h"
+
+typedef struct
+{
+  const char *oci_version; /* "1.3.0" */
+  const char *id;
+  const char *status; /* "creating" | "created" | "running" | "stopped" | "paused" */
+  pid_t pid;          /* 0 once stopped */
+  const char *bundle;
+  const char *rootfs;
+  const char *created; /* RFC 3339 with nanoseconds, UTC */
+  const char *owner;   /* "" for root, as runc */
+  const oci_map *annotations;
+  bool has_exit_status; /* ocirun's extension once the shim recorded it */
+  int exit_status;
+  const char *exited; /* RFC 3339 time of exit */
+} oci_state;
+
+/* `ocirun state`: runc's layout (2-space indent, trailing newline). */
+int oci_state_generate (const oci_state *s, char **out, size_t *len, ocirun_error_t *err);
+
+/* `ocirun list -f json`: one line, runc's key order. */
+int oci_state_list_generate (const oci_state *states, size_t n, char **out, size_t *len, ocirun_error_t *err);
+
+#endif

@@ -1,0 +1,46 @@
+/* What the container's init does inside its namespaces, one module per
+ * concern (src/linux/).  The core (src/core/) calls these in order in the
+ * init process; they never print and never exit.
+ *
+ * Order in the init (after namespaces exist and id maps are written):
+ *   linux_set_hostname -> rootfs_setup -> terminal_setup (if terminal)
+ *   -> [wait for start] -> process_apply -> process_exec            */
+#ifndef OCIRUN_LINUX_H
+#define OCIRUN_LINUX_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "oci-spec/config.h"
+#include "ocirun/error.h"
+
+struct rootfs_options
+{
+  const char *bundle;   /* absolute bundle directory */
+  const char *rootfs;   /* absolute path of root.path */
+  bool no_pivot;        /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+};
+
+/* src/linux/uts.c: hostname and domainname (needs a uts namespace). */
+int linux_set_hostname (const oci_config *config, ocirun_error_t *err);
+
+/* src/linux/rootfs.c: propagation, bind the rootfs, config.mounts, /dev,
+ * pivot_root (or chroot), root.readonly.  On return the process's root
+ * and cwd are the container's "/". */
+int rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err);
+
+/* src/linux/terminal.c: open a pty inside the container (after /dev/pts
+ * exists), send the master over the connected unix socket console_fd
+ * (SCM_RIGHTS), apply consoleSize, make the slave the controlling
+ * terminal and stdio, bind it to /dev/console. */
+int terminal_setup (const oci_process *process, int console_fd, ocirun_error_t *err);
+
+/* src/linux/process.c: everything between start and exec: rlimits,
+ * oomScoreAdj, ioPriority, scheduler, personality, execCPUAffinity,
+ * user and groups, capabilities (libcap), noNewPrivileges, umask, cwd. */
+int process_apply (const oci_config *config, const oci_process *process, ocirun_error_t *err);
+
+/* Find args[0] in the process's PATH and execve it; returns only on error. */
+int process_exec (const oci_process *process, ocirun_error_t *err);
+
+#endif
