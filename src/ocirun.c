@@ -11,9 +11,16 @@
 #include "ocirun/cleanup.h"
 #include "ocirun/error.h"
 #include "ocirun/log.h"
+#include "ocirun/utils.h"
 
 static const struct ocirun_command commands[] = {
-
+  { "create", "create a container", cmd_create },
+  { "delete", "delete any resources held by the container often used with detached container", cmd_delete },
+  { "kill", "kill sends the specified signal (default: SIGTERM) to the container's init process", cmd_kill },
+  { "list", "lists containers started by ocirun with the given root", cmd_list },
+  { "run", "create and run a container", cmd_run },
+  { "start", "executes the user defined process in a created container", cmd_start },
+  { "state", "output the state of a container", cmd_state },
 
   { NULL, NULL, NULL },
 };
@@ -100,6 +107,7 @@ main (int argc, char **argv)
   struct ocirun_global g = { .log_format = "text", .rootless = "auto" };
   const struct ocirun_command *cmd;
   cleanup_error ocirun_error_t err = NULL;
+  cleanup_free char *root_abs = NULL;
   int opt, ret;
 
   /* '+': stop at the command name; the command parses the rest. */
@@ -120,6 +128,14 @@ main (int argc, char **argv)
     }
   if (g.root == NULL)
     g.root = default_root ();
+  /* Absolute: the shim and the init outlive the caller's cwd. */
+  root_abs = path_absolute (g.root);
+  if (root_abs == NULL)
+    {
+      fprintf (stderr, "ocirun: resolve --root `%s`\n", g.root);
+      return 1;
+    }
+  g.root = root_abs;
 
   if (ocirun_log_init (g.log, g.log_format, g.debug, &err) < 0)
     {
