@@ -14,7 +14,7 @@
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/utils.h"
-#include "cgroups/internal.h"
+#include "internal.h"
 
 static bool
 options_hold (const char *super_opts, const char *controllers)

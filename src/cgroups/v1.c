@@ -12,7 +12,7 @@
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/utils.h"
-#include "cgroups/internal.h"
+#include "internal.h"
 
 void
 cgroup_mounts_free (struct cgroup_mount *m, size_t n)

@@ -9,7 +9,7 @@
 
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
-#include "cgroups/internal.h"
+#include "internal.h"
 
 int
 cgroup_v2_mount (struct cgroup_mount *out, ocirun_error_t *err)

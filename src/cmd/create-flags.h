@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "cmd/commands.h"
+#include "commands.h"
 #include "ocirun/container.h"
 
 struct create_flags

@@ -4,7 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cmd/commands.h"
+#include "commands.h"
 #include "ocirun/container.h"
 
 static const struct option options[] = {

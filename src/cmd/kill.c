@@ -5,7 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "cmd/commands.h"
+#include "commands.h"
 #include "ocirun/container.h"
 
 static const struct option options[] = {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/commands.h"
+#include "commands.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/container.h"
 

@@ -1,8 +1,8 @@
 /* ocirun run [create's flags] [-d|--detach] [--keep] ID */
 #include "config.h"
 
-#include "cmd/commands.h"
-#include "cmd/create-flags.h"
+#include "commands.h"
+#include "create-flags.h"
 
 int
 cmd_run (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err)

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd/commands.h"
+#include "commands.h"
 #include "ocirun/container.h"
 
 int

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/create.h"
+#include "create.h"
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/log.h"

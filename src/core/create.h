@@ -2,7 +2,7 @@
 #ifndef OCIRUN_CORE_CREATE_H
 #define OCIRUN_CORE_CREATE_H
 
-#include "core/internal.h"
+#include "internal.h"
 
 struct creation
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/internal.h"
+#include "internal.h"
 #include "ocirun/cleanup.h"
 
 struct info_priv

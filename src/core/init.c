@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "core/internal.h"
+#include "internal.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/linux.h"
 #include "ocirun/namespaces.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/internal.h"
+#include "internal.h"
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/utils.h"

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/create.h"
+#include "create.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/log.h"
 #include "ocirun/utils.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/internal.h"
+#include "internal.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/utils.h"
 

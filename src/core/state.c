@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/internal.h"
+#include "internal.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/utils.h"
 

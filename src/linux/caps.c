@@ -113,12 +113,13 @@ raise_ambient (const oci_strv *ambient, uint64_t mask)
   if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
     return 0;
   /* Raising needs the capability in both permitted and inheritable;
-   * runc only warns when it is not there, and so do we. */
+   * runc silently skips one that is not (the default `spec` config asks
+   * for ambient caps without inheritable ones), so this is only debug. */
   for (size_t i = 0; i < ambient->len; i++)
     {
       int v = cap_value_from_name (ambient->items[i]);
       if (v >= 0 && (mask & ((uint64_t) 1 << v)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
-        ocirun_warn ("cannot raise ambient capability `%s`: %s", ambient->items[i], strerror (errno));
+        ocirun_debug ("cannot raise ambient capability `%s`: %s", ambient->items[i], strerror (errno));
     }
   return 0;
 }

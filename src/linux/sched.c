@@ -3,8 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <linux/sched/types.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -13,13 +13,29 @@
 #include "ocirun/linux.h"
 #include "src/linux/internal.h"
 
+/* The kernel's struct sched_attr (SCHED_ATTR_SIZE_VER1): glibc 2.36 has
+ * no wrapper, and <linux/sched/types.h> clashes with <sched.h>. */
+struct kernel_sched_attr
+{
+  uint32_t size;
+  uint32_t sched_policy;
+  uint64_t sched_flags;
+  int32_t sched_nice;
+  uint32_t sched_priority;
+  uint64_t sched_runtime;
+  uint64_t sched_deadline;
+  uint64_t sched_period;
+  uint32_t sched_util_min;
+  uint32_t sched_util_max;
+};
+
 #define IOPRIO_WHO_PROCESS 1
 #define IOPRIO_CLASS_SHIFT 13
 
 int
 sched_apply_scheduler (const oci_scheduler *s, ocirun_error_t *err)
 {
-  struct sched_attr attr = {
+  struct kernel_sched_attr attr = {
     .size = sizeof (attr),
     .sched_policy = s->policy,
     .sched_flags = s->flags,

@@ -115,17 +115,17 @@ mkdir_p (const char *path, mode_t mode, ocirun_error_t *err)
 }
 
 static int
-remove_tree_at (int dirfd, const char *name, ocirun_error_t *err)
+remove_tree_at (int parent_fd, const char *name, ocirun_error_t *err)
 {
   cleanup_dir DIR *dir = NULL;
   struct dirent *de;
   int fd;
 
-  if (unlinkat (dirfd, name, 0) == 0 || errno == ENOENT)
+  if (unlinkat (parent_fd, name, 0) == 0 || errno == ENOENT)
     return 0;
   if (errno != EISDIR && errno != EPERM)
     return ocirun_error (err, errno, "unlink `%s`", name);
-  fd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  fd = openat (parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     return ocirun_error (err, errno, "open `%s`", name);
   dir = fdopendir (fd);
@@ -141,7 +141,7 @@ remove_tree_at (int dirfd, const char *name, ocirun_error_t *err)
       if (remove_tree_at (dirfd (dir), de->d_name, err) < 0)
         return -1;
     }
-  if (unlinkat (dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+  if (unlinkat (parent_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return ocirun_error (err, errno, "rmdir `%s`", name);
   return 0;
 }
