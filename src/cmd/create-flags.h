@@ -14,7 +14,8 @@ struct create_flags
   bool keep;   /* run only */
 };
 
-/* Parses argv (argv[0] is the command name); `is_run` adds -d/--keep. */
+/* Parses argv (argv[0] is the command name); `is_run` adds -d/--keep.
+ * Returns as cmdline_parse: > 0 parsed, 0 help printed, -1 error. */
 int create_flags_parse (struct ocirun_global *g, int argc, char **argv, bool is_run, struct create_flags *out,
                         ocirun_error_t *err);
 

@@ -2,11 +2,11 @@
  * minwidth 12, padding 3) or its one-line JSON array. */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdline.h"
 #include "commands.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/container.h"
@@ -43,13 +43,6 @@ print_table (const struct container_info *all, size_t n)
     }
 }
 
-static const struct option options[] = {
-  { "format", required_argument, NULL, 'f' },
-  { "quiet", no_argument, NULL, 'q' },
-  { "help", no_argument, NULL, 'h' },
-  { NULL, 0, NULL, 0 },
-};
-
 static int
 print_json (const struct container_info *all, size_t n, ocirun_error_t *err)
 {
@@ -71,24 +64,24 @@ int
 cmd_list (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err)
 {
   const char *format = "table";
-  struct container_info *all = NULL;
   bool quiet = false;
+  struct cmdline_option options[] = {
+    CMDLINE_STRING ("format", 'f', &format, "select one of: table or json (default: \"table\")"),
+    CMDLINE_BOOL ("quiet", 'q', &quiet, "display only container IDs"),
+    CMDLINE_END,
+  };
+  const struct cmdline_command cmd = {
+    .description = "The list command lists containers started by ocirun with the given root.",
+    .options = options,
+    .min_args = 0,
+    .max_args = 0,
+  };
+  struct container_info *all = NULL;
   size_t n = 0;
-  int opt, ret = 0;
+  int first = cmdline_parse (&cmd, argc, argv, err), ret = 0;
 
-  optind = 1;
-  while ((opt = getopt_long (argc, argv, "+f:qh", options, NULL)) != -1)
-    {
-      switch (opt)
-        {
-        case 'f': format = optarg; break;
-        case 'q': quiet = true; break;
-        case 'h': printf ("Usage: ocirun list [-f table|json] [-q]\n"); return 0;
-        default: return 1; /* getopt named the bad flag */
-        }
-    }
-  if (optind != argc)
-    return ocirun_error (err, 0, "\"list\" requires no arguments");
+  if (first <= 0)
+    return first;
   if (strcmp (format, "table") != 0 && strcmp (format, "json") != 0)
     return ocirun_error (err, 0, "invalid format option `%s`", format);
   if (container_list (g->root, &all, &n, err) < 0)

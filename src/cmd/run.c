@@ -11,8 +11,8 @@ cmd_run (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err)
   int r = create_flags_parse (g, argc, argv, true, &f, err);
   int code = 0;
 
-  if (r != 0)
-    return r == -1 ? -1 : r == -2 ? 1 : 0;
+  if (r <= 0)
+    return r;
   if (f.detach)
     {
       f.opts.parent = container_detached_parent (f.opts.pid_file);
