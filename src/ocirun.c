@@ -15,6 +15,7 @@
 #include "cmd/commands.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/error.h"
+#include "ocirun/container.h"
 #include "ocirun/log.h"
 #include "ocirun/utils.h"
 
@@ -200,7 +201,13 @@ main (int argc, char **argv)
   if (strcmp (argv[first], "help") == 0 || strcmp (argv[first], "h") == 0)
     ret = run_help (&g, argc - first, argv + first, global_options, &err);
   else if ((cmd = ocirun_find_command (argv[first])) != NULL)
-    ret = cmd->run (&g, argc - first, argv + first, &err);
+    {
+      /* Commands that start a process in a container run from a sealed
+       * copy of this binary (CVE-2019-5736). */
+      if ((cmd->run == cmd_create || cmd->run == cmd_run) && ensure_sealed_exe (argv, &err) < 0)
+        return fail (&err);
+      ret = cmd->run (&g, argc - first, argv + first, &err);
+    }
   else
     ret = ocirun_error (&err, 0, "unknown command `%s`", argv[first]);
   if (ret < 0)

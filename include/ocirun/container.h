@@ -52,6 +52,11 @@ int container_info (const char *root, const char *id, struct container_info *out
 int container_list (const char *root, struct container_info **out, size_t *n, ocirun_error_t *err);
 void container_info_free (struct container_info *info);
 
+/* Re-exec from a sealed memfd copy of the binary unless already running
+ * from one (CVE-2019-5736); call before any work in commands that start
+ * a process inside a container.  Returns only on error or when sealed. */
+int ensure_sealed_exe (char **argv, ocirun_error_t *err);
+
 /* Signal names and numbers as kill(1) and runc accept them. */
 int signal_parse (const char *text, ocirun_error_t *err);
 
