@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "create.h"
+#include "ocirun/cgroup-resources.h"
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/log.h"
@@ -136,7 +137,7 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return ocirun_error (err, errno, "mkfifo `%s`", fifo);
   if (cgroup_resolve (cr->config->linux ? cr->config->linux->cgroups_path : NULL, cr->opts->id, &cr->cgroups, err) < 0)
     return -1;
-  if (cgroup_create (cr->cgroups, err) < 0)
+  if (cgroup_create (cr->cgroups, err) < 0 || cgroup_apply_config (cr->cgroups, cr->config, err) < 0)
     return -1;
   if (cr->opts->console_socket)
     {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "ocirun/cgroup-resources.h"
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/utils.h"
@@ -53,8 +54,12 @@ container_delete (const char *root, const char *id, bool force, ocirun_error_t *
       return dir ? state_remove (dir, err) : ocirun_error (err, ENOMEM, "allocate");
     }
   status = state_status (&st);
-  if (status == STATUS_RUNNING && !force)
-    return ocirun_error (err, 0, "cannot delete container `%s` that is not stopped: running", id);
+  if ((status == STATUS_RUNNING || status == STATUS_PAUSED) && !force)
+    return ocirun_error (err, 0, "cannot delete container `%s` that is not stopped: %s", id,
+                         state_status_name (status));
+  /* A frozen v1 task dies of SIGKILL only once thawed. */
+  if (status == STATUS_PAUSED && (kill_leftovers (st.cgroups, err) < 0 || cgroup_freeze (st.cgroups, false, err) < 0))
+    return -1;
   if (status != STATUS_STOPPED && kill_and_wait (st.pid, st.start_time, err) < 0)
     return -1;
   if (kill_leftovers (st.cgroups, err) < 0 || cgroup_destroy (st.cgroups, err) < 0)

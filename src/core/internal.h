@@ -29,7 +29,7 @@ struct container_state
   char *exited;
 };
 
-enum container_status { STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED };
+enum container_status { STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED, STATUS_PAUSED };
 
 #define STATE_FILE "state"
 #define CONFIG_FILE "config.json"

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "ocirun/cgroup-resources.h"
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/utils.h"
@@ -65,14 +66,17 @@ container_kill (const char *root, const char *id, int sig, bool all, ocirun_erro
     return -1;
   if (state_status (&st) == STATUS_STOPPED)
     return ocirun_error (err, 0, "container `%s` is not running", id);
-  if (all)
-    return kill_all (&st, sig, err);
-  pidfd = pidfd_open_checked (st.pid, st.start_time);
-  if (pidfd < 0 || pidfd_send (pidfd, sig) < 0)
+  if (all && kill_all (&st, sig, err) < 0)
+    return -1;
+  pidfd = all ? -1 : pidfd_open_checked (st.pid, st.start_time);
+  if (!all && (pidfd < 0 || pidfd_send (pidfd, sig) < 0))
     {
       if (errno == ESRCH)
         return ocirun_error (err, 0, "container `%s` is not running", id);
       return ocirun_error (err, errno, "send signal %d to pid %d", sig, (int) st.pid);
     }
+  /* As runc: SIGKILL ends a paused container (a frozen v1 task dies only once thawed). */
+  if (sig == SIGKILL && cgroup_is_frozen (st.cgroups))
+    return cgroup_freeze (st.cgroups, false, err);
   return 0;
 }

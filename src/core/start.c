@@ -85,6 +85,8 @@ container_start (const char *root, const char *id, ocirun_error_t *err)
     return ocirun_error (err, 0, "cannot start a container that has stopped");
   if (status == STATUS_RUNNING)
     return ocirun_error (err, 0, "cannot start an already running container");
+  if (status == STATUS_PAUSED)
+    return ocirun_error (err, 0, "cannot start a container in the paused state");
   if (!st.has_process)
     return ocirun_error (err, 0, "cannot start container `%s`: its config has no process", id);
   if (asprintf (&path, "%s/" FIFO_FILE, st.dir) < 0)

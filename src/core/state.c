@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "ocirun/cgroup-resources.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/utils.h"
 
@@ -245,6 +246,9 @@ state_status (const struct container_state *st)
 
   if (st->pid <= 0 || proc_start_time (st->pid, &start_time, &zombie) < 0 || start_time != st->start_time || zombie)
     return STATUS_STOPPED;
+  /* As runc: a frozen cgroup is "paused" whether or not it was started. */
+  if (cgroup_is_frozen (st->cgroups))
+    return STATUS_PAUSED;
   snprintf (path, sizeof (path), "%s/%s", st->dir, FIFO_FILE);
   if (access (path, F_OK) == 0)
     return STATUS_CREATED;
@@ -258,6 +262,7 @@ state_status_name (enum container_status s)
     {
     case STATUS_CREATED: return "created";
     case STATUS_RUNNING: return "running";
+    case STATUS_PAUSED: return "paused";
     default: return "stopped";
     }
 }

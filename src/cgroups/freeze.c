@@ -1,0 +1,84 @@
+/* pause / resume: the v1 freezer controller where it is mounted, else the
+ * cgroup2 core file cgroup.freeze.  Freezing takes effect asynchronously:
+ * wait until the kernel reports the new state. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ocirun/cgroup-resources.h"
+#include "ocirun/cleanup.h"
+#include "resources.h"
+
+/* The freezer's directory; *v2 when it is the cgroup2 one. */
+static const char *
+freezer_dir (char **dirs, bool *v2, ocirun_error_t *err)
+{
+  const char *dir;
+
+  if (cgroup_controller_dir (dirs, "freezer", &dir, v2, err) < 0)
+    return NULL;
+  if (dir && !*v2)
+    return dir;
+  *v2 = true;
+  dir = cgroup_v2_dir (dirs);
+  if (dir == NULL)
+    ocirun_error (err, 0, "no freezer: neither a v1 freezer hierarchy nor a cgroup2 hierarchy is mounted");
+  return dir;
+}
+
+static int
+frozen_now (const char *dir, bool v2, bool *frozen, ocirun_error_t *err)
+{
+  cleanup_free char *data = NULL;
+
+  if (cgroup_read (dir, v2 ? "cgroup.events" : "freezer.state", &data, err) < 0)
+    return -1;
+  *frozen = v2 ? strstr (data, "frozen 1") != NULL : strncmp (data, "FROZEN", 6) == 0;
+  return 0;
+}
+
+int
+cgroup_freeze (char **dirs, bool frozen, ocirun_error_t *err)
+{
+  bool v2, now;
+  const char *dir = freezer_dir (dirs, &v2, err);
+
+  if (dir == NULL)
+    return -1;
+  if ((v2 ? cgroup_write (dir, "cgroup.freeze", frozen ? "1" : "0", err)
+          : cgroup_write (dir, "freezer.state", frozen ? "FROZEN" : "THAWED", err)) < 0)
+    return -1;
+  for (int i = 0; i < 2000; i++)
+    {
+      if (frozen_now (dir, v2, &now, err) < 0)
+        return -1;
+      if (now == frozen)
+        return 0;
+      /* v1 can stay FREEZING on a task in an uninterruptible sleep: ask again. */
+      if (!v2 && frozen && i % 100 == 99 && cgroup_write (dir, "freezer.state", "FROZEN", err) < 0)
+        return -1;
+      nanosleep (&(struct timespec){ 0, 1000000 }, NULL);
+    }
+  return ocirun_error (err, ETIMEDOUT, "%s `%s`", frozen ? "freeze" : "thaw", dir);
+}
+
+bool
+cgroup_is_frozen (char **dirs)
+{
+  ocirun_error_t err = NULL;
+  bool v2, frozen = false;
+  const char *dir;
+
+  if (dirs == NULL || dirs[0] == NULL)
+    return false;
+  dir = freezer_dir (dirs, &v2, &err);
+  if (dir == NULL || frozen_now (dir, v2, &frozen, &err) < 0)
+    {
+      ocirun_error_release (&err);
+      return false;
+    }
+  return frozen;
+}
