@@ -397,6 +397,9 @@ int oci_config_parse_data (const char *name, const char *data, size_t len, oci_c
 int oci_config_parse_file (const char *path, oci_config **out, ocirun_error_t *err);
 
 void oci_config_free (oci_config *config);
+/* A linux.resources object alone (`update -r FILE`); oci-spec/resources.c. */
+int oci_resources_parse_data (const char *name, const char *data, size_t len, oci_resources **out, ocirun_error_t *err);
+void oci_resources_free (oci_resources *r);
 
 /* Name <-> value tables shared with features and the runtime. */
 const char *oci_ns_type_name (int type);          /* "pid", "network", ... */

@@ -41,6 +41,11 @@ int cmd_run (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err
 int cmd_start (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 int cmd_state (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 int cmd_spec (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_events (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_pause (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_ps (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_resume (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_update (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 int cmd_features (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 
 #endif
