@@ -13,6 +13,7 @@
 
 #include "cmd/cmdline.h"
 #include "cmd/commands.h"
+#include "ocirun/cgroup-resources.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/error.h"
 #include "ocirun/container.h"
@@ -209,6 +210,8 @@ main (int argc, char **argv)
     {
       /* Commands that start a process in a container run from a sealed
        * copy of this binary (CVE-2019-5736). */
+      if (g.systemd_cgroup && (cmd->run == cmd_create || cmd->run == cmd_run) && cgroup_systemd_check (&err) < 0)
+        return fail (&err);
       if ((cmd->run == cmd_create || cmd->run == cmd_run) && ensure_sealed_exe (argv, &err) < 0)
         return fail (&err);
       ret = cmd->run (&g, argc - first, argv + first, &err);

@@ -40,4 +40,7 @@ int cgroup_stats_json (char **dirs, char **json, ocirun_error_t *err);
 int cgroup_oom_watch (char **dirs, int *fd, uint64_t *count, ocirun_error_t *err);
 int cgroup_oom_check (char **dirs, int fd, uint64_t *count, bool *oom, ocirun_error_t *err);
 
+/* src/cgroups/systemd.c: --systemd-cgroup; fails with the reason. */
+int cgroup_systemd_check (ocirun_error_t *err);
+
 #endif
