@@ -132,7 +132,9 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return -1;
   if (asprintf (&fifo, "%s/" FIFO_FILE, cr->dir) < 0)
     return ocirun_error (err, ENOMEM, "allocate");
-  if (mkfifo (fifo, 0622) < 0)
+  /* Writable by the container's root even when a user namespace maps it
+   * to another host uid; chmod because mkfifo's mode obeys the umask. */
+  if (mkfifo (fifo, 0622) < 0 || chmod (fifo, 0622) < 0)
     return ocirun_error (err, errno, "mkfifo `%s`", fifo);
   if (cgroup_resolve (cr->config->linux ? cr->config->linux->cgroups_path : NULL, cr->opts->id, &cr->cgroups, err) < 0)
     return -1;
