@@ -146,6 +146,15 @@ prepare (struct creation *cr, ocirun_error_t *err)
       if (cr->console_fd < 0)
         return -1;
     }
+  else if (cr->config->process && cr->config->process->terminal)
+    {
+      /* Foreground run: the pty master comes to us (see console.c). */
+      int sv[2];
+      if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return ocirun_error (err, errno, "create the console socketpair");
+      cr->console_peer = sv[0];
+      cr->console_fd = sv[1];
+    }
   return 0;
 }
 
@@ -293,6 +302,8 @@ creation_release (struct creation *cr)
     close (cr->sync_fd);
   if (cr->console_fd >= 0)
     close (cr->console_fd);
+  if (cr->console_peer >= 0)
+    close (cr->console_peer);
   if (cr->lock_fd >= 0)
     close (cr->lock_fd);
   oci_config_free (cr->config);

@@ -174,3 +174,13 @@ teardown() {
   [ "$(sha256sum "$OCIRUN" | cut -d' ' -f1)" = "$before" ]
   assert_clean
 }
+
+@test "run in the foreground with a terminal and no --console-socket: ocirun relays the pty" {
+  bundle_jq "$B" '.process.terminal = true'
+  bundle_args "$B" sh -c 'tty; echo on-the-pty; exit 5'
+  run oci run -b "$B" "$ID" </dev/null
+  [ "$status" -eq 5 ]
+  [[ "$output" == *"/dev/pts/0"* ]]
+  [[ "$output" == *on-the-pty* ]]
+  assert_clean
+}
