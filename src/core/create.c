@@ -130,6 +130,8 @@ prepare (struct creation *cr, ocirun_error_t *err)
   cr->own_dir = true;
   if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0)
     return -1;
+  if (notify_prepare (cr->dir, cr->config, &cr->notify_socket, err) < 0)
+    return -1;
   if (asprintf (&fifo, "%s/" FIFO_FILE, cr->dir) < 0)
     return ocirun_error (err, ENOMEM, "allocate");
   /* Writable by the container's root even when a user namespace maps it
@@ -254,7 +256,7 @@ finish (struct creation *cr, ocirun_error_t *err)
   struct container_state st = {
     .dir = cr->dir, .id = (char *) cr->opts->id, .pid = cr->pid, .start_time = cr->start_time,
     .bundle = cr->bundle, .rootfs = cr->rootfs, .created = cr->created, .owner = (char *) "",
-    .has_process = cr->config->process != NULL, .cgroups = cr->cgroups,
+    .has_process = cr->config->process != NULL, .cgroups = cr->cgroups, .notify_socket = cr->notify_socket,
   };
   char buf[32];
   int len;
@@ -309,6 +311,7 @@ creation_release (struct creation *cr)
   oci_config_free (cr->config);
   free (cr->bundle);
   free (cr->rootfs);
+  free (cr->notify_socket);
   free (cr->dir);
   ocirun_strv_freep (&cr->cgroups);
 }

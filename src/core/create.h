@@ -17,6 +17,7 @@ struct creation
   int console_peer; /* foreground run: where the pty master arrives */
   oci_config *config;
   char **cgroups;
+  char *notify_socket; /* the caller's NOTIFY_SOCKET */
   pid_t pid;    /* the init */
   pid_t helper; /* intermediate process, reaped once it sent the pid */
   uint64_t start_time;

@@ -112,6 +112,8 @@ state_save (const struct container_state *st, ocirun_error_t *err)
   fprintf (out, "pid=%d\nstart_time=%" PRIu64 "\nbundle=%s\nrootfs=%s\ncreated=%s\nowner=%s\nhas_process=%d\n",
            (int) st->pid, st->start_time, st->bundle, st->rootfs, st->created, st->owner ? st->owner : "",
            st->has_process);
+  if (st->notify_socket)
+    fprintf (out, "notify_socket=%s\n", st->notify_socket);
   for (char **c = st->cgroups; c && *c; c++)
     fprintf (out, "cgroup=%s\n", *c);
   fclose (out);
@@ -160,6 +162,8 @@ state_parse_line (struct container_state *st, const char *key, const char *value
     str = &st->owner;
   else if (strcmp (key, "exited") == 0)
     str = &st->exited;
+  else if (strcmp (key, "notify_socket") == 0)
+    str = &st->notify_socket;
   else if (strcmp (key, "status") == 0)
     {
       st->has_exit = true;
@@ -232,6 +236,7 @@ state_release (struct container_state *st)
   free (st->created);
   free (st->owner);
   free (st->exited);
+  free (st->notify_socket);
   ocirun_strv_freep (&st->cgroups);
   memset (st, 0, sizeof (*st));
 }

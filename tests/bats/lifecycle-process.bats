@@ -184,3 +184,21 @@ teardown() {
   [[ "$output" == *on-the-pty* ]]
   assert_clean
 }
+
+@test "NOTIFY_SOCKET: the container's READY=1 is relayed with MAINPID" {
+  cp "$TOP_BUILDDIR/tests/helpers/sd-notify" "$B/rootfs/bin/sd-notify"
+  bundle_args "$B" sh -c 'echo $NOTIFY_SOCKET; sleep 0.2; sd-notify; sleep 100'
+  python3 "$TOP_SRCDIR/tests/helpers/notify-listener.py" "$TMP/host-notify.sock" >"$TMP/notify.out" &
+  local listener=$!
+  for i in $(seq 100); do grep -q listening "$TMP/notify.out" && break; sleep 0.05; done
+  NOTIFY_SOCKET="$TMP/host-notify.sock" oci create -b "$B" "$ID" >"$TMP/out"
+  NOTIFY_SOCKET="$TMP/host-notify.sock" timeout 10 "$OCIRUN" --root "$ROOT" start "$ID"
+  for i in $(seq 100); do grep -q READY "$TMP/notify.out" && break; sleep 0.05; done
+  kill "$listener"
+  local pid
+  pid=$(oci state "$ID" | jq -r .pid)
+  grep -qx "READY=1 MAINPID=$pid" "$TMP/notify.out"
+  [ "$(cat "$TMP/out")" = /run/notify/notify.sock ]
+  oci delete -f "$ID"
+  assert_clean
+}
