@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -197,6 +198,10 @@ launch (struct creation *cr, ocirun_error_t *err)
   ctx.parent_fds[2] = -1;
   if (cr->opts->parent == PARENT_SHIM)
     return shim_spawn (&ctx, cr->dir, err);
+  /* A two-step spawn's init is reparented to us, so that we can reap it. */
+  if (cr->subreaper_if_two_step && ns_needs_intermediate (cr->config)
+      && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+    return ocirun_error (err, errno, "become a child subreaper");
   cr->pid = init_spawn (&ctx, &cr->helper, err);
   return cr->pid < 0 ? -1 : 0;
 }

@@ -136,9 +136,9 @@ container_run (const struct container_create_opts *opts, bool keep, int *exit_co
   sfd = signalfd (-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0)
     return ocirun_error (err, errno, "signalfd");
-  /* A two-step spawn's init is reparented to us, so we can reap it. */
-  if (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+  if (!opts->no_subreaper && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     return ocirun_error (err, errno, "become a child subreaper");
+  cr.subreaper_if_two_step = opts->no_subreaper;
   if (creation_run (&cr, err) < 0)
     return -1;
   return run_created (&cr, sfd, keep, exit_code, err);

@@ -56,6 +56,13 @@ teardown() {
   assert_clean
 }
 
+@test "run --no-subreaper: still waits for and reports its init" {
+  bundle_args "$B" sh -c 'exit 6'
+  run oci run --no-subreaper -b "$B" "$ID"
+  [ "$status" -eq 6 ]
+  assert_clean
+}
+
 @test "run from the bundle directory without -b" {
   bundle_args "$B" true
   cd "$B"
