@@ -113,3 +113,28 @@ teardown() {
   [ "$status" -eq 1 ]
   assert_clean
 }
+
+@test "Debian's runc agrees: exit 1 and nothing left for each bad input" {
+  command -v runc >/dev/null || skip "runc not installed"
+  # runc 1.1 does not know ociVersion 1.3.0
+  bundle_jq "$B" '.ociVersion = "1.0.2"'
+  cp -a "$B" "$TMP/noarg0"
+  bundle_args "$TMP/noarg0" /bin/does-not-exist
+  cp -a "$B" "$TMP/noexec"
+  bundle_args "$TMP/noexec" /etc/passwd
+  cp -a "$B" "$TMP/norootfs"
+  rm -rf "$TMP/norootfs/rootfs"
+  cp -a "$B" "$TMP/broken"
+  echo '{"ociVersion": ' >"$TMP/broken/config.json"
+  local rt cases c
+  cases=("state nosuch" "start nosuch" "kill nosuch" "delete nosuch" "create -b $B a/b" "create -b $B .."
+    "create -b $TMP/nope $ID" "create -b $TMP/noarg0 $ID" "create -b $TMP/noexec $ID"
+    "create -b $TMP/norootfs $ID" "create -b $TMP/broken $ID")
+  for rt in "$OCIRUN" runc; do
+    for c in "${cases[@]}"; do
+      run $rt --root "$ROOT" $c
+      [ "$status" -eq 1 ] || { echo "$rt $c: status $status: $output"; return 1; }
+      assert_clean
+    done
+  done
+}
