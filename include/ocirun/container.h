@@ -28,6 +28,9 @@ struct container_create_opts
   bool no_new_keyring;
   int preserve_fds;
   enum container_parent parent;
+  /* run --no-subreaper: orphans of the container are not reaped by us;
+   * only a two-step spawn still needs it, to reap its own init. */
+  bool no_subreaper;
 };
 
 /* Chooses the parent for create / run -d: the shim unless --pid-file was

@@ -89,6 +89,19 @@ cgroup_find_mount (const char *fstype, const char *controllers, char **mnt, char
   return 0;
 }
 
+bool
+cgroup_line_split (char *line, char **controllers, char **path)
+{
+  char *ctrl = strchr (line, ':'), *p;
+
+  if (ctrl == NULL || (p = strchr (ctrl + 1, ':')) == NULL)
+    return false;
+  *p++ = '\0';
+  *controllers = ctrl + 1;
+  *path = p;
+  return true;
+}
+
 int
 cgroup_own_path (const char *controllers, char **path, ocirun_error_t *err)
 {
@@ -99,11 +112,10 @@ cgroup_own_path (const char *controllers, char **path, ocirun_error_t *err)
     return -1;
   for (char *line = strtok_r (data, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     {
-      char *ctrl = strchr (line, ':'), *p;
-      if (ctrl == NULL || (p = strchr (ctrl + 1, ':')) == NULL)
+      char *ctrl, *p;
+      if (!cgroup_line_split (line, &ctrl, &p))
         continue;
-      *p++ = '\0';
-      if (strcmp (ctrl + 1, controllers) == 0)
+      if (strcmp (ctrl, controllers) == 0)
         {
           *path = strdup (p);
           return *path ? 0 : ocirun_error (err, ENOMEM, "allocate");

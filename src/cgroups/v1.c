@@ -60,11 +60,9 @@ cgroup_v1_mounts (struct cgroup_mount **out, size_t *n, ocirun_error_t *err)
     return -1;
   for (char *line = strtok_r (data, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     {
-      char *ctrl = strchr (line, ':'), *path;
-      if (ctrl == NULL || (path = strchr (ctrl + 1, ':')) == NULL)
+      char *ctrl, *path;
+      if (!cgroup_line_split (line, &ctrl, &path))
         continue;
-      *path++ = '\0';
-      ctrl++;
       if (*ctrl == '\0')
         continue; /* the cgroup2 line */
       if (add_hierarchy (out, n, ctrl, path, err) < 0)

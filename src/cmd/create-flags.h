@@ -12,6 +12,7 @@ struct create_flags
   struct container_create_opts opts;
   bool detach; /* run only */
   bool keep;   /* run only */
+  bool no_subreaper; /* run only */
 };
 
 /* Parses argv (argv[0] is the command name); `is_run` adds -d/--keep.

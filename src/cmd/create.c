@@ -30,6 +30,7 @@ create_flags_parse (struct ocirun_global *g, int argc, char **argv, bool is_run,
     CREATE_OPTIONS (f),
     CMDLINE_BOOL ("detach", 'd', &f->detach, "detach from the container's process"),
     CMDLINE_BOOL ("keep", 0, &f->keep, "do not delete the container after it exits"),
+    CMDLINE_BOOL ("no-subreaper", 0, &f->no_subreaper, "disable the use of the subreaper used to reap reparented processes"),
     CMDLINE_END,
   };
   const struct cmdline_command cmd = {

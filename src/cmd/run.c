@@ -28,6 +28,7 @@ cmd_run (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err)
       return 0;
     }
   f.opts.parent = PARENT_FOREGROUND;
+  f.opts.no_subreaper = f.no_subreaper;
   if (container_run (&f.opts, f.keep, &code, err) < 0)
     return -1;
   return code;

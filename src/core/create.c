@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -131,9 +132,13 @@ prepare (struct creation *cr, ocirun_error_t *err)
   cr->own_dir = true;
   if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0)
     return -1;
+  if (notify_prepare (cr->dir, cr->config, &cr->notify_socket, err) < 0)
+    return -1;
   if (asprintf (&fifo, "%s/" FIFO_FILE, cr->dir) < 0)
     return ocirun_error (err, ENOMEM, "allocate");
-  if (mkfifo (fifo, 0622) < 0)
+  /* Writable by the container's root even when a user namespace maps it
+   * to another host uid; chmod because mkfifo's mode obeys the umask. */
+  if (mkfifo (fifo, 0622) < 0 || chmod (fifo, 0622) < 0)
     return ocirun_error (err, errno, "mkfifo `%s`", fifo);
   if (cgroup_resolve (cr->config->linux ? cr->config->linux->cgroups_path : NULL, cr->opts->id, &cr->cgroups, err) < 0)
     return -1;
@@ -144,6 +149,15 @@ prepare (struct creation *cr, ocirun_error_t *err)
       cr->console_fd = connect_console (cr->opts->console_socket, err);
       if (cr->console_fd < 0)
         return -1;
+    }
+  else if (cr->config->process && cr->config->process->terminal)
+    {
+      /* Foreground run: the pty master comes to us (see console.c). */
+      int sv[2];
+      if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return ocirun_error (err, errno, "create the console socketpair");
+      cr->console_peer = sv[0];
+      cr->console_fd = sv[1];
     }
   return 0;
 }
@@ -185,6 +199,10 @@ launch (struct creation *cr, ocirun_error_t *err)
   ctx.parent_fds[2] = -1;
   if (cr->opts->parent == PARENT_SHIM)
     return shim_spawn (&ctx, cr->dir, err);
+  /* A two-step spawn's init is reparented to us, so that we can reap it. */
+  if (cr->subreaper_if_two_step && ns_needs_intermediate (cr->config)
+      && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+    return ocirun_error (err, errno, "become a child subreaper");
   cr->pid = init_spawn (&ctx, &cr->helper, err);
   return cr->pid < 0 ? -1 : 0;
 }
@@ -244,7 +262,7 @@ finish (struct creation *cr, ocirun_error_t *err)
   struct container_state st = {
     .dir = cr->dir, .id = (char *) cr->opts->id, .pid = cr->pid, .start_time = cr->start_time,
     .bundle = cr->bundle, .rootfs = cr->rootfs, .created = cr->created, .owner = (char *) "",
-    .has_process = cr->config->process != NULL, .cgroups = cr->cgroups,
+    .has_process = cr->config->process != NULL, .cgroups = cr->cgroups, .notify_socket = cr->notify_socket,
   };
   char buf[32];
   int len;
@@ -292,11 +310,14 @@ creation_release (struct creation *cr)
     close (cr->sync_fd);
   if (cr->console_fd >= 0)
     close (cr->console_fd);
+  if (cr->console_peer >= 0)
+    close (cr->console_peer);
   if (cr->lock_fd >= 0)
     close (cr->lock_fd);
   oci_config_free (cr->config);
   free (cr->bundle);
   free (cr->rootfs);
+  free (cr->notify_socket);
   free (cr->dir);
   ocirun_strv_freep (&cr->cgroups);
 }

@@ -23,6 +23,7 @@ struct container_state
   char *created;
   char *owner;
   bool has_process;
+  char *notify_socket; /* the caller's NOTIFY_SOCKET at create, or NULL */
   char **cgroups; /* NULL-terminated */
   bool has_exit;
   int exit_status;
@@ -105,6 +106,33 @@ pid_t init_spawn (struct init_ctx *ctx, pid_t *helper, ocirun_error_t *err);
 /* Fork the detached shim, which spawns the init and stays its parent.
  * Returns in the caller (the shim never returns). */
 int shim_spawn (struct init_ctx *ctx, const char *state_dir, ocirun_error_t *err);
+
+/* --- src/core/console.c: the foreground run's terminal ------------------ */
+#include <poll.h>
+#include <termios.h>
+
+struct console_proxy
+{
+  int master;
+  bool raw;
+  bool stdin_closed;
+  struct termios saved;
+};
+
+int console_recv_master (int sock, ocirun_error_t *err);
+void console_proxy_start (struct console_proxy *p, int master);
+int console_proxy_io (struct console_proxy *p, short stdin_events, short master_events);
+void console_resize (struct console_proxy *p);
+void console_proxy_stop (struct console_proxy *p);
+
+/* --- src/core/notify.c: NOTIFY_SOCKET ------------------------------------ */
+/* At create: when the caller has NOTIFY_SOCKET, mount our socket's
+ * directory into the container and point its env there. */
+int notify_prepare (const char *state_dir, oci_config *config, char **host_socket, ocirun_error_t *err);
+/* At start, before the init is released: our end of the socket. */
+int notify_listen (const char *state_dir, ocirun_error_t *err);
+/* After the exec: wait for READY=1, then tell the caller's socket. */
+int notify_relay (int fd, int pidfd, pid_t pid, const char *host_socket, ocirun_error_t *err);
 
 /* --- src/core/create.c -------------------------------------------------------- */
 /* Kill a recorded process and wait until it is gone. */

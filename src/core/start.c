@@ -73,7 +73,7 @@ int
 container_start (const char *root, const char *id, ocirun_error_t *err)
 {
   cleanup_state struct container_state st = { 0 };
-  cleanup_close int lock_fd = -1, fifo = -1, pidfd = -1;
+  cleanup_close int lock_fd = -1, fifo = -1, pidfd = -1, notify = -1;
   cleanup_free char *path = NULL;
   enum container_status status;
   int ret;
@@ -91,14 +91,23 @@ container_start (const char *root, const char *id, ocirun_error_t *err)
     return ocirun_error (err, 0, "cannot start container `%s`: its config has no process", id);
   if (asprintf (&path, "%s/" FIFO_FILE, st.dir) < 0)
     return ocirun_error (err, ENOMEM, "allocate");
-  fifo = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fifo < 0)
-    return ocirun_error (err, errno, "open the exec fifo `%s`", path);
+  /* The pidfd first: opening the fifo lets the init exec, and a short
+   * process may be gone (and reaped) right after. */
   pidfd = pidfd_open_checked (st.pid, st.start_time);
   if (pidfd < 0)
     return ocirun_error (err, 0, "cannot start a container that has stopped");
+  if (st.notify_socket && (notify = notify_listen (st.dir, err)) < 0)
+    return -1;
+  fifo = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    return ocirun_error (err, errno, "open the exec fifo `%s`", path);
   ret = wait_exec (fifo, pidfd, err);
   /* Started or failed: either way it is no longer `created`. */
   unlink (path);
+  /* Waiting for READY=1 may take long: other operations may go on. */
+  close (lock_fd);
+  lock_fd = -1;
+  if (ret == 0 && notify >= 0)
+    ret = notify_relay (notify, pidfd, st.pid, st.notify_socket, err);
   return ret;
 }

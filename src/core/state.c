@@ -113,6 +113,8 @@ state_save (const struct container_state *st, ocirun_error_t *err)
   fprintf (out, "pid=%d\nstart_time=%" PRIu64 "\nbundle=%s\nrootfs=%s\ncreated=%s\nowner=%s\nhas_process=%d\n",
            (int) st->pid, st->start_time, st->bundle, st->rootfs, st->created, st->owner ? st->owner : "",
            st->has_process);
+  if (st->notify_socket)
+    fprintf (out, "notify_socket=%s\n", st->notify_socket);
   for (char **c = st->cgroups; c && *c; c++)
     fprintf (out, "cgroup=%s\n", *c);
   fclose (out);
@@ -161,6 +163,8 @@ state_parse_line (struct container_state *st, const char *key, const char *value
     str = &st->owner;
   else if (strcmp (key, "exited") == 0)
     str = &st->exited;
+  else if (strcmp (key, "notify_socket") == 0)
+    str = &st->notify_socket;
   else if (strcmp (key, "status") == 0)
     {
       st->has_exit = true;
@@ -233,6 +237,7 @@ state_release (struct container_state *st)
   free (st->created);
   free (st->owner);
   free (st->exited);
+  free (st->notify_socket);
   ocirun_strv_freep (&st->cgroups);
   memset (st, 0, sizeof (*st));
 }
@@ -271,9 +276,15 @@ int
 state_record_exit (const char *dir, int wait_status)
 {
   char path[4096], buf[256], when[64];
+  cleanup_close int lock = -1;
   int code, len;
   ocirun_error_t err = NULL;
 
+  /* Under the container's lock: a concurrent delete either finishes first
+   * (the directory is gone and the write fails) or waits for us. */
+  lock = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock < 0 || flock (lock, LOCK_EX) < 0)
+    return -1;
   code = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
   format_rfc3339_nano (when, sizeof (when));
   len = snprintf (buf, sizeof (buf), "status=%d\nexited=%s\n", code, when);
