@@ -374,6 +374,7 @@ oci_config_parse_data (const char *name, const char *data, size_t len, oci_confi
   return 0;
 }
 
+/* The whole file, NUL-terminated for jw_parse_text. */
 static int
 read_file (const char *path, char **data, size_t *len, ocirun_error_t *err)
 {
@@ -386,19 +387,20 @@ read_file (const char *path, char **data, size_t *len, ocirun_error_t *err)
     return ocirun_error (err, errno, "open `%s`", path);
   do
     {
-      if (used == size)
+      if (used + 1 >= size)
         {
           char *bigger = realloc (buf, size = size ? size * 2 : 16384);
           if (bigger == NULL)
             return ocirun_error (err, errno, "read `%s`", path);
           buf = bigger;
         }
-      n = read (fd, buf + used, size - used);
+      n = read (fd, buf + used, size - used - 1);
       if (n < 0 && errno != EINTR)
         return ocirun_error (err, errno, "read `%s`", path);
       used += n > 0 ? (size_t) n : 0;
     }
   while (n != 0);
+  buf[used] = '\0';
   *data = steal_pointer (&buf);
   *len = used;
   return 0;
@@ -410,9 +412,14 @@ oci_config_parse_file (const char *path, oci_config **out, ocirun_error_t *err)
   cleanup_free char *data = NULL;
   size_t len = 0;
 
+  void *config = NULL;
+
   if (read_file (path, &data, &len, err) < 0)
     return -1;
-  return oci_config_parse_data (path, data, len, out, err);
+  if (jw_parse_text (path, data, len, &config_struct, &config, err) < 0)
+    return -1;
+  *out = config;
+  return 0;
 }
 
 void

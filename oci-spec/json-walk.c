@@ -14,15 +14,23 @@
 #include "oci-spec/json-walk.h"
 #include "ocirun/cleanup.h"
 
-/* Long enough for any path the tables allow; longer keys are cut. */
-#define JW_PATH_MAX 512
+/* Deeper than any path the tables allow; deeper segments are elided. */
+#define JW_DEPTH_MAX 32
+
+/* The JSON path is kept as a stack of segments, a key or an array index,
+ * and only rendered when an error is reported. */
+typedef struct
+{
+  const char *key; /* NULL: an array index */
+  size_t index;
+} jw_segment;
 
 struct jw_ctx
 {
   const char *name;
   ocirun_error_t *err;
-  char path[JW_PATH_MAX];
-  size_t path_len;
+  jw_segment path[JW_DEPTH_MAX];
+  size_t depth;
 };
 
 static void
@@ -40,13 +48,23 @@ xcalloc (size_t n, size_t size)
   return p;
 }
 
+/* yajl_tree_parse allocates strings and object keys with malloc, and
+ * yajl_tree_free releases them with free, which accepts NULL: take them
+ * over instead of copying them, which halves the allocations of a parse. */
 static char *
-xstrdup (const char *s)
+take_string (yajl_val v)
 {
-  char *p = strdup (s);
-  if (p == NULL)
-    oom ();
-  return p;
+  char *s = v->u.string;
+  v->u.string = NULL;
+  return s;
+}
+
+static char *
+take_key (yajl_val v, size_t i)
+{
+  char *s = (char *) v->u.object.keys[i];
+  v->u.object.keys[i] = NULL;
+  return s;
 }
 
 #define MEMBER(obj, off, type) ((type *) ((char *) (obj) + (off)))
@@ -54,36 +72,63 @@ xstrdup (const char *s)
 /* --- the JSON path ------------------------------------------------------- */
 
 static size_t
-path_push (jw_ctx *ctx, const char *fmt, ...)
+push_key (jw_ctx *ctx, const char *key)
 {
-  size_t saved = ctx->path_len;
-  size_t room = sizeof (ctx->path) - ctx->path_len;
-  va_list ap;
-  int n;
+  if (ctx->depth < JW_DEPTH_MAX)
+    ctx->path[ctx->depth] = (jw_segment){ .key = key };
+  return ctx->depth++;
+}
 
-  va_start (ap, fmt);
-  n = vsnprintf (ctx->path + ctx->path_len, room, fmt, ap);
-  va_end (ap);
-  if (n > 0)
-    ctx->path_len += (size_t) n < room ? (size_t) n : room - 1;
-  return saved;
+static size_t
+push_index (jw_ctx *ctx, size_t index)
+{
+  if (ctx->depth < JW_DEPTH_MAX)
+    ctx->path[ctx->depth] = (jw_segment){ .index = index };
+  return ctx->depth++;
 }
 
 static void
 path_pop (jw_ctx *ctx, size_t saved)
 {
-  ctx->path_len = saved;
-  ctx->path[saved] = '\0';
+  ctx->depth = saved;
+}
+
+/* ".process.rlimits[0].type"; "." for the document itself. */
+static void
+render_path (const jw_ctx *ctx, char *buf, size_t size)
+{
+  size_t used = 0;
+
+  buf[0] = '\0';
+  for (size_t i = 0; i < ctx->depth && used < size; i++)
+    {
+      const jw_segment *seg = &ctx->path[i];
+      int n;
+
+      if (i >= JW_DEPTH_MAX)
+        n = snprintf (buf + used, size - used, "...");
+      else if (seg->key)
+        n = snprintf (buf + used, size - used, ".%s", seg->key);
+      else
+        n = snprintf (buf + used, size - used, "[%zu]", seg->index);
+      if (n < 0 || i >= JW_DEPTH_MAX)
+        break;
+      used += (size_t) n;
+    }
+  if (ctx->depth == 0)
+    snprintf (buf, size, ".");
 }
 
 static int
 vfail (jw_ctx *ctx, const char *fmt, va_list ap)
 {
   cleanup_free char *msg = NULL;
+  char path[1024];
 
   if (vasprintf (&msg, fmt, ap) < 0)
     oom ();
-  return ocirun_error (ctx->err, 0, "%s: %s: %s", ctx->name, ctx->path_len ? ctx->path : ".", msg);
+  render_path (ctx, path, sizeof (path));
+  return ocirun_error (ctx->err, 0, "%s: %s: %s", ctx->name, path, msg);
 }
 
 /* Error about the value at the current path. */
@@ -100,7 +145,7 @@ fail_here (jw_ctx *ctx, const char *fmt, ...)
 int
 jw_fail (jw_ctx *ctx, const char *key, const char *fmt, ...)
 {
-  size_t saved = key ? path_push (ctx, ".%s", key) : ctx->path_len;
+  size_t saved = key ? push_key (ctx, key) : ctx->depth;
   va_list ap;
 
   va_start (ap, fmt);
@@ -113,9 +158,10 @@ jw_fail (jw_ctx *ctx, const char *key, const char *fmt, ...)
 int
 jw_fail_index (jw_ctx *ctx, const char *key, size_t index, const char *fmt, ...)
 {
-  size_t saved = path_push (ctx, ".%s[%zu]", key, index);
+  size_t saved = push_key (ctx, key);
   va_list ap;
 
+  push_index (ctx, index);
   va_start (ap, fmt);
   vfail (ctx, fmt, ap);
   va_end (ap);
@@ -262,7 +308,7 @@ walk_string (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
     return wrong_type (ctx, "a string", v);
   if (f->aux && lookup_enum (f->aux, v, ctx, &ignored) < 0)
     return -1;
-  *MEMBER (obj, f->offset, char *) = xstrdup (v->u.string);
+  *MEMBER (obj, f->offset, char *) = take_string (v);
   return 0;
 }
 
@@ -299,7 +345,7 @@ walk_array (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
   *len = v->u.array.len;
   for (size_t i = 0; i < v->u.array.len; i++)
     {
-      size_t saved = path_push (ctx, "[%zu]", i);
+      size_t saved = push_index (ctx, i);
       if (walk_object (sub, (char *) *items + i * sub->size, v->u.array.values[i], ctx) < 0)
         return -1;
       path_pop (ctx, saved);
@@ -321,8 +367,9 @@ walk_object_map (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
   for (size_t i = 0; i < v->u.object.len; i++)
     {
       void *item = (char *) *items + i * sub->size;
-      size_t saved = path_push (ctx, ".%s", v->u.object.keys[i]);
-      *MEMBER (item, sub->key_offset, char *) = xstrdup (v->u.object.keys[i]);
+      char *key = *MEMBER (item, sub->key_offset, char *) = take_key (v, i);
+      size_t saved = push_key (ctx, key);
+
       if (walk_object (sub, item, v->u.object.values[i], ctx) < 0)
         return -1;
       path_pop (ctx, saved);
@@ -340,7 +387,7 @@ walk_string_items (yajl_val v, jw_ctx *ctx, const jw_enum *table, void (*store) 
   for (size_t i = 0; i < v->u.array.len; i++)
     {
       yajl_val item = v->u.array.values[i];
-      size_t saved = path_push (ctx, "[%zu]", i);
+      size_t saved = push_index (ctx, i);
       int64_t value = 0;
 
       if (item->type != yajl_t_string)
@@ -358,7 +405,7 @@ store_strv_item (void *dest, size_t i, yajl_val item, int64_t value)
 {
   char **items = dest;
   (void) value;
-  items[i] = xstrdup (item->u.string);
+  items[i] = take_string (item);
 }
 
 static void
@@ -406,13 +453,13 @@ walk_map (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
       yajl_val item = v->u.object.values[i];
       if (item->type != yajl_t_string)
         {
-          size_t saved = path_push (ctx, ".%s", v->u.object.keys[i]);
+          size_t saved = push_key (ctx, v->u.object.keys[i]);
           wrong_type (ctx, "a string", item);
           path_pop (ctx, saved);
           return -1;
         }
-      (*keys)[i] = xstrdup (v->u.object.keys[i]);
-      (*values)[i] = xstrdup (item->u.string);
+      (*keys)[i] = take_key (v, i);
+      (*values)[i] = take_string (item);
       *len = i + 1;
     }
   return 0;
@@ -431,7 +478,7 @@ walk_uint32_array (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
   *len = v->u.array.len;
   for (size_t i = 0; i < v->u.array.len; i++)
     {
-      size_t saved = path_push (ctx, "[%zu]", i);
+      size_t saved = push_index (ctx, i);
       if (walk_integer (&item_field, *items + i, v->u.array.values[i], ctx) < 0)
         return -1;
       path_pop (ctx, saved);
@@ -504,7 +551,7 @@ static const jw_field *
 find_field (const jw_struct *s, const char *key, size_t *index)
 {
   for (size_t i = 0; s->fields[i].key; i++)
-    if (strcmp (s->fields[i].key, key) == 0)
+    if (s->fields[i].key[0] == key[0] && strcmp (s->fields[i].key, key) == 0)
       {
         *index = i;
         return &s->fields[i];
@@ -536,7 +583,7 @@ walk_object (const jw_struct *s, void *obj, yajl_val node, jw_ctx *ctx)
 
       if (f == NULL || v->type == yajl_t_null)
         continue;
-      saved = path_push (ctx, ".%s", f->key);
+      saved = push_key (ctx, f->key);
       if (seen[index / 64] & (UINT64_C (1) << (index % 64)))
         return fail_here (ctx, "duplicate key");
       seen[index / 64] |= UINT64_C (1) << (index % 64);
@@ -710,32 +757,25 @@ syntax_error (const char *name, const char *data, size_t len, ocirun_error_t *er
 }
 
 int
-jw_parse_document (const char *name, const char *data, size_t len, const jw_struct *root, void **out,
-                   ocirun_error_t *err)
+jw_parse_text (const char *name, const char *text, size_t len, const jw_struct *root, void **out,
+               ocirun_error_t *err)
 {
   jw_ctx ctx = { .name = name, .err = err };
-  cleanup_free char *text = NULL;
-  const char *nul;
+  const char *nul = memchr (text, '\0', len);
   yajl_val tree;
   void *obj;
   int ret;
 
-  /* yajl_tree_parse wants a C string: a NUL inside would cut the text. */
-  nul = memchr (data, '\0', len);
+  /* yajl_tree_parse takes a C string: a NUL inside would cut the text. */
   if (nul != NULL)
     {
       size_t line, col;
-      position (data, nul - data, &line, &col);
+      position (text, nul - text, &line, &col);
       return ocirun_error (err, 0, "%s:%zu:%zu: NUL byte in JSON text", name, line, col);
     }
-  text = malloc (len + 1);
-  if (text == NULL)
-    oom ();
-  memcpy (text, data, len);
-  text[len] = '\0';
   tree = yajl_tree_parse (text, NULL, 0);
   if (tree == NULL)
-    return syntax_error (name, data, len, err);
+    return syntax_error (name, text, len, err);
   obj = xcalloc (1, root->size);
   ret = walk_object (root, obj, tree, &ctx);
   yajl_tree_free (tree);
@@ -746,4 +786,28 @@ jw_parse_document (const char *name, const char *data, size_t len, const jw_stru
     }
   *out = obj;
   return 0;
+}
+
+/* Typical documents are copied on the stack: a large malloc per parse
+ * makes glibc consolidate the thousands of small chunks the previous
+ * parse freed, which costs as much as a third of the parse. */
+#define JW_STACK_COPY_MAX 16384
+
+int
+jw_parse_document (const char *name, const char *data, size_t len, const jw_struct *root, void **out,
+                   ocirun_error_t *err)
+{
+  cleanup_free char *heap = NULL;
+  char stack[JW_STACK_COPY_MAX];
+  char *text = stack;
+
+  if (len >= sizeof (stack))
+    {
+      text = heap = malloc (len + 1);
+      if (heap == NULL)
+        oom ();
+    }
+  memcpy (text, data, len);
+  text[len] = '\0';
+  return jw_parse_text (name, text, len, root, out, err);
 }

@@ -104,6 +104,10 @@ int jw_fail_index (jw_ctx *ctx, const char *key, size_t index, const char *fmt, 
 int jw_parse_document (const char *name, const char *data, size_t len, const jw_struct *root, void **out,
                        ocirun_error_t *err);
 
+/* The same for a text the caller has NUL-terminated: text[len] == '\0'. */
+int jw_parse_text (const char *name, const char *text, size_t len, const jw_struct *root, void **out,
+                   ocirun_error_t *err);
+
 /* Release every allocation of obj described by s, then obj itself. */
 void jw_free (const jw_struct *s, void *obj);
 
