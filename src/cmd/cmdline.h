@@ -5,6 +5,10 @@
  * cmdline_parse().  The same table drives getopt_long and the --help text,
  * so both always agree.  A whole command file looks like this:
  *
+ *   #include "config.h"
+ *   #include "cmdline.h"    // same directory: src/cmd/
+ *   #include "commands.h"
+ *
  *   int
  *   cmd_kill (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err)
  *   {
@@ -27,6 +31,11 @@
  *     const char *signal = first + 1 < argc ? argv[first + 1] : "SIGTERM";
  *     ...
  *   }
+ *
+ * and one line in the command table of src/ocirun.c (sorted by name):
+ *   { "kill", "send a signal to the container's init process", cmd_kill },
+ * plus its prototype in commands.h.  `ocirun help kill`, `ocirun kill -h`
+ * and the unknown-flag / operand-count errors then come for free.
  *
  * Parsing follows runc (urfave/cli): flags come before the operands and
  * parsing stops at the first operand, so `exec ID ls -l` leaves "-l" to
