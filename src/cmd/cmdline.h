@@ -35,7 +35,13 @@
  * and one line in the command table of src/ocirun.c (sorted by name):
  *   { "kill", "send a signal to the container's init process", cmd_kill },
  * plus its prototype in commands.h.  `ocirun help kill`, `ocirun kill -h`
- * and the unknown-flag / operand-count errors then come for free.
+ * and the unknown-flag / operand-count errors then come for free.  Call
+ * cmdline_parse before anything with a side effect: `ocirun help CMD` runs
+ * the command with "--help".
+ *
+ * tests/bats/cli.bats checks every command's --help against
+ * completions/ocirun.bash, completions/_ocirun, completions/ocirun.fish and
+ * docs/ocirun.1: when a command's flags differ from runc 1.1's, update those.
  *
  * Parsing follows runc (urfave/cli): flags come before the operands and
  * parsing stops at the first operand, so `exec ID ls -l` leaves "-l" to
