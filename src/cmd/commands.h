@@ -28,6 +28,11 @@ struct ocirun_command
   ocirun_command_fn run;
 };
 
+/* The table entry of a command, or NULL (src/ocirun.c). */
+const struct ocirun_command *ocirun_find_command (const char *name);
+
+/* Flags and --help: see cmdline.h. */
+
 int cmd_spec (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 int cmd_features (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 
