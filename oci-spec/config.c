@@ -366,11 +366,22 @@ static const jw_struct config_struct = { .size = sizeof (oci_config), .fields = 
 int
 oci_config_parse_data (const char *name, const char *data, size_t len, oci_config **out, ocirun_error_t *err)
 {
-  void *config = NULL;
+  void *obj = NULL;
 
-  if (jw_parse_document (name, data, len, &config_struct, &config, err) < 0)
+  if (jw_parse_document (name, data, len, &config_struct, &obj, err) < 0)
     return -1;
-  *out = config;
+  *out = obj;
+  return 0;
+}
+
+int
+oci_process_parse_data (const char *name, const char *data, size_t len, oci_process **out, ocirun_error_t *err)
+{
+  void *obj = NULL;
+
+  if (jw_parse_document (name, data, len, &process_struct, &obj, err) < 0)
+    return -1;
+  *out = obj;
   return 0;
 }
 
@@ -406,19 +417,36 @@ read_file (const char *path, char **data, size_t *len, ocirun_error_t *err)
   return 0;
 }
 
-int
-oci_config_parse_file (const char *path, oci_config **out, ocirun_error_t *err)
+static int
+parse_file (const char *path, const jw_struct *root, void **out, ocirun_error_t *err)
 {
   cleanup_free char *data = NULL;
   size_t len = 0;
 
-  void *config = NULL;
-
   if (read_file (path, &data, &len, err) < 0)
     return -1;
-  if (jw_parse_text (path, data, len, &config_struct, &config, err) < 0)
+  return jw_parse_text (path, data, len, root, out, err);
+}
+
+int
+oci_config_parse_file (const char *path, oci_config **out, ocirun_error_t *err)
+{
+  void *obj = NULL;
+
+  if (parse_file (path, &config_struct, &obj, err) < 0)
     return -1;
-  *out = config;
+  *out = obj;
+  return 0;
+}
+
+int
+oci_process_parse_file (const char *path, oci_process **out, ocirun_error_t *err)
+{
+  void *obj = NULL;
+
+  if (parse_file (path, &process_struct, &obj, err) < 0)
+    return -1;
+  *out = obj;
   return 0;
 }
 
@@ -426,4 +454,10 @@ void
 oci_config_free (oci_config *config)
 {
   jw_free (&config_struct, config);
+}
+
+void
+oci_process_free (oci_process *process)
+{
+  jw_free (&process_struct, process);
 }

@@ -100,19 +100,23 @@ static const struct
   { "rule-duplicate-key.json", ": .hostname: duplicate key" },
   { "rule-hook-relative-path.json", ": .hooks.poststop[0].path: must be an absolute path" },
   { "rule-hook-timeout-zero.json", ": .hooks.prestart[0].timeout: must be greater than zero" },
+  { "rule-masked-path-relative.json", ": .linux.maskedPaths[1]: must be an absolute path, got \"proc/keys\"" },
   { "rule-membw-schema.json", ": .linux.intelRdt.memBwSchema:" },
   { "rule-mount-idmap-alone.json", ": .mounts[0].gidMappings: missing" },
   { "rule-mount-no-destination.json", ": .mounts[0].destination: missing required field" },
+  { "rule-namespace-path-relative.json", ": .linux.namespaces[0].path: must be an absolute path" },
   { "rule-namespace-duplicate.json", ": .linux.namespaces[2]: duplicate namespace type \"pid\"" },
   { "rule-ociversion-major.json", ": .ociVersion: unsupported major version" },
   { "rule-ociversion-missing.json", ": .ociVersion: missing required field" },
   { "rule-ociversion-not-semver.json", ": .ociVersion: \"1.3\" is not a SemVer" },
+  { "rule-readonly-path-relative.json", ": .linux.readonlyPaths[0]: must be an absolute path" },
   { "rule-rdma-empty.json", ": .linux.resources.rdma.mlx5_0: at least one of" },
   { "rule-required-pids-limit.json", ": .linux.resources.pids.limit: missing required field" },
   { "rule-rlimit-duplicate.json", ": .process.rlimits[1]: duplicate rlimit type" },
   { "rule-root-not-object.json", ": .root: expected an object, got string \"rootfs\"" },
   { "rule-seccomp-errnoret-action.json", ": .linux.seccomp.defaultErrnoRet: not allowed" },
   { "rule-seccomp-names-empty.json", ": .linux.seccomp.syscalls[0].names: must contain" },
+  { "rule-timeoffset-nanosecs.json", ": .linux.timeOffsets.boottime.nanosecs: 1000000000 is not below one second" },
   { "rule-weight-device-empty.json", ": .linux.resources.blockIO.weightDevice[0]: at least one of" },
   { "syntax-trailing-comma.json", "syntax-trailing-comma.json:5:3: parse error" },
   { "type-bool-for-string.json", ": .hostname: expected a string, got true" },
@@ -475,6 +479,29 @@ test_entry_points (void)
   ok (true, "oci_config_free (NULL) is a no-op");
 }
 
+/* `exec --process`: the process object alone, same rules, paths from it. */
+static void
+test_process_documents (void)
+{
+  static const char good[] = "{\"args\": [\"ls\", \"-l\"], \"cwd\": \"/tmp\", \"env\": [\"A=1\"],"
+                             " \"user\": {\"uid\": 5}, \"capabilities\": {\"bounding\": [\"CAP_KILL\"]}}";
+  static const char bad[] = "{\"args\": [\"ls\"], \"cwd\": \"tmp\"}";
+  cleanup_error ocirun_error_t err = NULL;
+  cleanup_oci_process oci_process *p = NULL;
+  oci_process *q = NULL;
+
+  ok (oci_process_parse_data ("process.json", good, strlen (good), &p, &err) == 0 && STRV_IS (p->args, "ls", "-l")
+          && p->args.items[2] == NULL && streq (p->cwd, "/tmp") && p->user.uid == 5
+          && STRV_IS (p->capabilities->bounding, "CAP_KILL"),
+      "process document parses; args are NULL-terminated");
+  ok (oci_process_parse_data ("process.json", bad, strlen (bad), &q, &err) < 0 && q == NULL
+          && streq (err->msg, "process.json: .cwd: must be an absolute path, got \"tmp\""),
+      "process document: cwd rule, path from the object: %s", err ? err->msg : "parsed");
+  ocirun_error_release (&err);
+  ok (oci_process_parse_file ("/nonexistent/process.json", &q, &err) < 0 && err->errnum == ENOENT,
+      "process file: missing file");
+}
+
 static void
 test_name_tables (void)
 {
@@ -502,6 +529,7 @@ main (void)
   test_full_linux ();
   test_unknown_fields ();
   test_entry_points ();
+  test_process_documents ();
   test_name_tables ();
   printf ("1..%d\n", test_count);
   return failed ? 1 : 0;
