@@ -14,6 +14,9 @@
 #include "oci-spec/json-walk.h"
 #include "ocirun/cleanup.h"
 
+/* Far deeper than any config, shallow enough for any stack. */
+#define JW_NESTING_MAX 512
+
 /* Deeper than any path the tables allow; deeper segments are elided. */
 #define JW_DEPTH_MAX 32
 
@@ -756,12 +759,46 @@ syntax_error (const char *name, const char *data, size_t len, ocirun_error_t *er
   return ret;
 }
 
+/* yajl_tree_free recurses once per nesting level: a document of a few
+ * megabytes of "[" would overflow the stack.  No config nests beyond a
+ * dozen levels; refuse deeper ones before building the tree.  Returns the
+ * offset of the first bracket too deep, or len. */
+static size_t
+too_deep (const char *text, size_t len)
+{
+  size_t depth = 0;
+  bool in_string = false;
+
+  for (size_t i = 0; i < len; i++)
+    {
+      char c = text[i];
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = false;
+        }
+      else if (c == '"')
+        in_string = true;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > JW_NESTING_MAX)
+            return i;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return len;
+}
+
 int
 jw_parse_text (const char *name, const char *text, size_t len, const jw_struct *root, void **out,
                ocirun_error_t *err)
 {
   jw_ctx ctx = { .name = name, .err = err };
   const char *nul = memchr (text, '\0', len);
+  size_t deep;
   yajl_val tree;
   void *obj;
   int ret;
@@ -772,6 +809,13 @@ jw_parse_text (const char *name, const char *text, size_t len, const jw_struct *
       size_t line, col;
       position (text, nul - text, &line, &col);
       return ocirun_error (err, 0, "%s:%zu:%zu: NUL byte in JSON text", name, line, col);
+    }
+  deep = too_deep (text, len);
+  if (deep < len)
+    {
+      size_t line, col;
+      position (text, deep, &line, &col);
+      return ocirun_error (err, 0, "%s:%zu:%zu: JSON nested deeper than %d levels", name, line, col, JW_NESTING_MAX);
     }
   tree = yajl_tree_parse (text, NULL, 0);
   if (tree == NULL)

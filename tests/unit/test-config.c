@@ -452,6 +452,21 @@ test_parse_data (const char *doc, size_t len /* SIZE_MAX: strlen */, bool want_o
   ok ((r == 0) == want_ok && (want == NULL || (msg && strstr (msg, want))), "%s: %s", desc, msg ? msg : "parsed");
 }
 
+/* {"ociVersion": "1.0.0", "x": [[...]]} with `levels` levels in all. */
+static void
+test_nesting (int levels, bool want_ok)
+{
+  static const char head[] = "{\"ociVersion\": \"1.0.0\", \"x\": ";
+  cleanup_free char *doc = malloc (sizeof (head) + 2 * levels + 2);
+  char *p = stpcpy (doc, head);
+
+  memset (p, '[', levels - 1);
+  memset (p + levels - 1, ']', levels - 1);
+  strcpy (p + 2 * (levels - 1), "}");
+  test_parse_data (doc, SIZE_MAX, want_ok, want_ok ? NULL : "doc.json:1:541: JSON nested deeper than 512 levels",
+                   want_ok ? "512 levels of nesting parse" : "513 levels of nesting are refused");
+}
+
 static void
 test_entry_points (void)
 {
@@ -463,6 +478,8 @@ test_entry_points (void)
   test_parse_data (doc, strlen ("{\"ociVersion\": \"1.0.0\"}"), true, NULL, "parse_data stops at len");
   test_parse_data (doc, sizeof (doc) - 1, false, "doc.json:1:25: parse error: trailing garbage", "trailing garbage");
   test_parse_data (nul, sizeof (nul) - 1, false, "doc.json:2:9: NUL byte", "NUL byte position");
+  test_nesting (512, true);
+  test_nesting (513, false);
   test_parse_data ("", 0, false, "doc.json:1:1: parse error: premature EOF", "empty document");
   test_parse_data ("{\"ociVersion\": \"1.0.0\", \"process\": {\"cwd\": \"/\", \"args\": [\"sh\", 1]}}", SIZE_MAX, false,
                    ".process.args[1]: expected a string, got number 1", "array element path");
