@@ -105,16 +105,18 @@ render_path (const jw_ctx *ctx, char *buf, size_t size)
   buf[0] = '\0';
   for (size_t i = 0; i < ctx->depth && used < size; i++)
     {
-      const jw_segment *seg = &ctx->path[i];
       int n;
 
       if (i >= JW_DEPTH_MAX)
-        n = snprintf (buf + used, size - used, "...");
-      else if (seg->key)
-        n = snprintf (buf + used, size - used, ".%s", seg->key);
+        {
+          snprintf (buf + used, size - used, "...");
+          break;
+        }
+      if (ctx->path[i].key)
+        n = snprintf (buf + used, size - used, ".%s", ctx->path[i].key);
       else
-        n = snprintf (buf + used, size - used, "[%zu]", seg->index);
-      if (n < 0 || i >= JW_DEPTH_MAX)
+        n = snprintf (buf + used, size - used, "[%zu]", ctx->path[i].index);
+      if (n < 0)
         break;
       used += (size_t) n;
     }
@@ -221,34 +223,53 @@ jw_is_absolute (const char *path)
 
 /* --- scalars --------------------------------------------------------------- */
 
-/* An integer in [min, max]; umax is used instead for uint64. */
-static int
-get_integer (yajl_val v, jw_ctx *ctx, bool is_unsigned, int64_t min, int64_t max, int64_t *sval, uint64_t *uval)
+/* The text of an integer: JSON numbers with a fraction or an exponent
+ * are not integers, even when their value is whole ("1.0", "1e3"). */
+static const char *
+integer_text (yajl_val v, jw_ctx *ctx, const char *expected)
 {
-  const char *text;
+  if (v->type != yajl_t_number || strpbrk (v->u.number.r, ".eE") != NULL)
+    {
+      wrong_type (ctx, expected, v);
+      return NULL;
+    }
+  return v->u.number.r;
+}
+
+static int
+get_signed (yajl_val v, jw_ctx *ctx, int64_t min, int64_t max, int64_t *out)
+{
+  const char *text = integer_text (v, ctx, "an integer");
   char *end = NULL;
 
-  if (v->type != yajl_t_number || strpbrk (v->u.number.r, ".eE") != NULL)
-    return wrong_type (ctx, is_unsigned ? "an unsigned integer" : "an integer", v);
-  text = v->u.number.r;
+  if (text == NULL)
+    return -1;
   errno = 0;
-  if (is_unsigned)
-    {
-      if (text[0] == '-')
-        return fail_here (ctx, "expected an unsigned integer, got number %s", text);
-      *uval = strtoumax (text, &end, 10);
-      if (errno == ERANGE || (max >= 0 && *uval > (uint64_t) max))
-        return fail_here (ctx, "%s is out of range (maximum %" PRIu64 ")", text,
-                          max >= 0 ? (uint64_t) max : UINT64_MAX);
-    }
-  else
-    {
-      *sval = strtoimax (text, &end, 10);
-      if (errno == ERANGE || *sval < min || *sval > max)
-        return fail_here (ctx, "%s is out of range (%" PRId64 " to %" PRId64 ")", text, min, max);
-    }
+  *out = strtoimax (text, &end, 10);
   if (end == text || *end != '\0')
-    return wrong_type (ctx, is_unsigned ? "an unsigned integer" : "an integer", v);
+    return wrong_type (ctx, "an integer", v);
+  if (errno == ERANGE || *out < min || *out > max)
+    return fail_here (ctx, "%s is out of range (%" PRId64 " to %" PRId64 ")", text, min, max);
+  return 0;
+}
+
+static int
+get_unsigned (yajl_val v, jw_ctx *ctx, uint64_t max, uint64_t *out)
+{
+  const char *text = integer_text (v, ctx, "an unsigned integer");
+  char *end = NULL;
+
+  if (text == NULL)
+    return -1;
+  /* strtoumax would wrap "-1" around to UINT64_MAX. */
+  if (text[0] == '-')
+    return fail_here (ctx, "expected an unsigned integer, got number %s", text);
+  errno = 0;
+  *out = strtoumax (text, &end, 10);
+  if (end == text || *end != '\0')
+    return wrong_type (ctx, "an unsigned integer", v);
+  if (errno == ERANGE || *out > max)
+    return fail_here (ctx, "%s is out of range (maximum %" PRIu64 ")", text, max);
   return 0;
 }
 
@@ -261,27 +282,27 @@ walk_integer (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
   switch (f->kind)
     {
     case JW_INT32:
-      if (get_integer (v, ctx, false, INT32_MIN, INT32_MAX, &s, &u) < 0)
+      if (get_signed (v, ctx, INT32_MIN, INT32_MAX, &s) < 0)
         return -1;
       *MEMBER (obj, f->offset, int32_t) = (int32_t) s;
       return 0;
     case JW_INT64:
-      if (get_integer (v, ctx, false, INT64_MIN, INT64_MAX, &s, &u) < 0)
+      if (get_signed (v, ctx, INT64_MIN, INT64_MAX, &s) < 0)
         return -1;
       *MEMBER (obj, f->offset, int64_t) = s;
       return 0;
     case JW_UINT16:
-      if (get_integer (v, ctx, true, 0, UINT16_MAX, &s, &u) < 0)
+      if (get_unsigned (v, ctx, UINT16_MAX, &u) < 0)
         return -1;
       *MEMBER (obj, f->offset, uint16_t) = (uint16_t) u;
       return 0;
     case JW_UINT32:
-      if (get_integer (v, ctx, true, 0, UINT32_MAX, &s, &u) < 0)
+      if (get_unsigned (v, ctx, UINT32_MAX, &u) < 0)
         return -1;
       *MEMBER (obj, f->offset, uint32_t) = (uint32_t) u;
       return 0;
-    default: /* JW_UINT64: -1 stands for "no maximum but the type's" */
-      if (get_integer (v, ctx, true, 0, -1, &s, &u) < 0)
+    default: /* JW_UINT64 */
+      if (get_unsigned (v, ctx, UINT64_MAX, &u) < 0)
         return -1;
       *MEMBER (obj, f->offset, uint64_t) = u;
       return 0;
@@ -357,6 +378,36 @@ walk_array (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
 }
 
 static int
+compare_keys (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Maps are objects whose keys are data (annotations, sysctl, netDevices):
+ * a key given twice is ambiguous, so refuse it like a repeated field. */
+static int
+check_unique_keys (yajl_val v, jw_ctx *ctx)
+{
+  size_t n = v->u.object.len;
+  cleanup_free const char **sorted = NULL;
+
+  if (n < 2)
+    return 0;
+  sorted = xcalloc (n, sizeof (char *));
+  memcpy (sorted, v->u.object.keys, n * sizeof (char *));
+  qsort (sorted, n, sizeof (char *), compare_keys);
+  for (size_t i = 1; i < n; i++)
+    if (strcmp (sorted[i - 1], sorted[i]) == 0)
+      {
+        size_t saved = push_key (ctx, sorted[i]);
+        fail_here (ctx, "duplicate key");
+        path_pop (ctx, saved);
+        return -1;
+      }
+  return 0;
+}
+
+static int
 walk_object_map (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
 {
   const jw_struct *sub = f->aux;
@@ -365,6 +416,8 @@ walk_object_map (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
 
   if (v->type != yajl_t_object)
     return wrong_type (ctx, "an object", v);
+  if (check_unique_keys (v, ctx) < 0)
+    return -1;
   *items = xcalloc (v->u.object.len, sub->size);
   *len = v->u.object.len;
   for (size_t i = 0; i < v->u.object.len; i++)
@@ -449,6 +502,8 @@ walk_map (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
 
   if (v->type != yajl_t_object)
     return wrong_type (ctx, "an object", v);
+  if (check_unique_keys (v, ctx) < 0)
+    return -1;
   *keys = xcalloc (v->u.object.len + 1, sizeof (char *));
   *values = xcalloc (v->u.object.len + 1, sizeof (char *));
   for (size_t i = 0; i < v->u.object.len; i++)
@@ -762,33 +817,36 @@ syntax_error (const char *name, const char *data, size_t len, ocirun_error_t *er
 /* yajl_tree_free recurses once per nesting level: a document of a few
  * megabytes of "[" would overflow the stack.  No config nests beyond a
  * dozen levels; refuse deeper ones before building the tree.  Returns the
- * offset of the first bracket too deep, or len. */
+ * offset of the first bracket too deep, or len.  A byte class table keeps
+ * the scan at a few instructions per byte. */
 static size_t
 too_deep (const char *text, size_t len)
 {
+  enum { PLAIN, OPEN, CLOSE, QUOTE, ESCAPE };
+  static const unsigned char class[256] = {
+    ['['] = OPEN, ['{'] = OPEN, [']'] = CLOSE, ['}'] = CLOSE, ['"'] = QUOTE, ['\\'] = ESCAPE,
+  };
+  const unsigned char *p = (const unsigned char *) text;
   size_t depth = 0;
-  bool in_string = false;
 
   for (size_t i = 0; i < len; i++)
-    {
-      char c = text[i];
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = false;
-        }
-      else if (c == '"')
-        in_string = true;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > JW_NESTING_MAX)
-            return i;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
+    switch (class[p[i]])
+      {
+      case OPEN:
+        if (++depth > JW_NESTING_MAX)
+          return i;
+        break;
+      case CLOSE:
+        depth -= depth > 0;
+        break;
+      case QUOTE:
+        /* Skip the string: to the next quote not escaped. */
+        for (i++; i < len && p[i] != '"'; i++)
+          i += p[i] == '\\';
+        break;
+      default:
+        break;
+      }
   return len;
 }
 

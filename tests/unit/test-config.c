@@ -98,6 +98,7 @@ static const struct
   { "rule-device-filemode.json", ": .linux.devices[0].fileMode: 512 is not a permission mode" },
   { "rule-device-no-major.json", ": .linux.devices[0].major: missing required field" },
   { "rule-duplicate-key.json", ": .hostname: duplicate key" },
+  { "rule-duplicate-map-key.json", ": .linux.sysctl.net.ipv4.ip_forward: duplicate key" },
   { "rule-hook-relative-path.json", ": .hooks.poststop[0].path: must be an absolute path" },
   { "rule-hook-timeout-zero.json", ": .hooks.prestart[0].timeout: must be greater than zero" },
   { "rule-masked-path-relative.json", ": .linux.maskedPaths[1]: must be an absolute path, got \"proc/keys\"" },
