@@ -605,6 +605,9 @@ walk_value (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
   return fail_here (ctx, "internal error: unknown field kind %d", (int) f->kind);
 }
 
+/* Rows a table may have: walk_object keeps one bit per row. */
+#define JW_FIELDS_MAX 64
+
 static const jw_field *
 find_field (const jw_struct *s, const char *key, size_t *index)
 {
@@ -618,10 +621,10 @@ find_field (const jw_struct *s, const char *key, size_t *index)
 }
 
 static int
-check_required (const jw_struct *s, const uint64_t *seen, jw_ctx *ctx)
+check_required (const jw_struct *s, uint64_t seen, jw_ctx *ctx)
 {
   for (size_t i = 0; s->fields[i].key; i++)
-    if ((s->fields[i].flags & JW_REQUIRED) && !(seen[i / 64] & (UINT64_C (1) << (i % 64))))
+    if ((s->fields[i].flags & JW_REQUIRED) && (i >= JW_FIELDS_MAX || !(seen & (UINT64_C (1) << i))))
       return jw_fail (ctx, s->fields[i].key, "missing required field");
   return 0;
 }
@@ -629,7 +632,7 @@ check_required (const jw_struct *s, const uint64_t *seen, jw_ctx *ctx)
 static int
 walk_object (const jw_struct *s, void *obj, yajl_val node, jw_ctx *ctx)
 {
-  uint64_t seen[2] = { 0, 0 }; /* tables have fewer than 128 rows */
+  uint64_t seen = 0;
 
   if (node->type != yajl_t_object)
     return wrong_type (ctx, "an object", node);
@@ -642,9 +645,11 @@ walk_object (const jw_struct *s, void *obj, yajl_val node, jw_ctx *ctx)
       if (f == NULL || v->type == yajl_t_null)
         continue;
       saved = push_key (ctx, f->key);
-      if (seen[index / 64] & (UINT64_C (1) << (index % 64)))
+      if (index >= JW_FIELDS_MAX)
+        return fail_here (ctx, "internal error: table row %zu beyond %d", index, JW_FIELDS_MAX);
+      if (seen & (UINT64_C (1) << index))
         return fail_here (ctx, "duplicate key");
-      seen[index / 64] |= UINT64_C (1) << (index % 64);
+      seen |= UINT64_C (1) << index;
       if (walk_value (f, obj, v, ctx) < 0)
         return -1;
       if (f->flags & JW_HAS)

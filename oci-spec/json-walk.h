@@ -11,7 +11,10 @@
  * range or an unknown enum name is an error that names the document and
  * the JSON path (".process.user.uid").  Unknown keys are ignored so that
  * newer documents still parse; JSON null counts as "absent", as in Go's
- * encoding/json that the reference runtime uses. */
+ * encoding/json that the reference runtime uses.  A key repeated in an
+ * object (a field or a map entry) is an error, and so is nesting deeper
+ * than 512 levels anywhere in the document.  Syntax errors are reported as
+ * "name:line:column: yajl's message". */
 #ifndef OCI_SPEC_JSON_WALK_H
 #define OCI_SPEC_JSON_WALK_H
 
