@@ -12,6 +12,9 @@
 
 #include "ocirun/error.h"
 
+/* GNU C predefines `linux` as 1; oci_config has a member of that name. */
+#undef linux
+
 typedef struct {
   char **keys;
   char **values;
