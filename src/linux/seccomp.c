@@ -156,7 +156,7 @@ build_conditions (const oci_seccomp_syscall *sc, struct scmp_arg_cmp *cmps, bool
   for (size_t i = 0; i < sc->args_len; i++)
     {
       const oci_seccomp_arg *a = &sc->args[i];
-      enum scmp_compare op;
+      enum scmp_compare op = _SCMP_CMP_MIN;
 
       if (a->index >= SYSCALL_MAX_ARGS)
         return ocirun_error (err, 0, "seccomp rule for `%s`: argument index %u out of range 0-%d",
