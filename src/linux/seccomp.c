@@ -105,8 +105,8 @@ operator_value (int op, enum scmp_compare *out, ocirun_error_t *err)
 }
 
 /* "SCMP_ARCH_X86_64" -> libseccomp's token for "x86_64". */
-static int
-arch_token (const char *name, uint32_t *out, ocirun_error_t *err)
+int
+seccomp_arch_token (const char *name, uint32_t *out, ocirun_error_t *err)
 {
   static const char prefix[] = "SCMP_ARCH_";
   char lower[32];
@@ -134,7 +134,7 @@ add_arches (scmp_filter_ctx ctx, const oci_seccomp *s, ocirun_error_t *err)
       uint32_t token;
       int rc;
 
-      if (arch_token (name, &token, err) < 0)
+      if (seccomp_arch_token (name, &token, err) < 0)
         return -1;
       rc = seccomp_arch_add (ctx, token);
       /* The native architecture is always there already. */
@@ -309,5 +309,7 @@ seccomp_compile_bpf (const oci_seccomp *s, struct sock_filter **insns, size_t *l
       if (rc < 0)
         ocirun_debug ("seccomp binary tree optimization not available: %s", strerror (-rc));
     }
-  return export_bpf (ctx, insns, len, err);
+  if (export_bpf (ctx, insns, len, err) < 0)
+    return -1;
+  return seccomp_enosys_patch (s, insns, len, err);
 }

@@ -259,12 +259,13 @@ test_errno (void)
   rmdir (path);
 }
 
-/* Default ERRNO 95: only what the child needs after the load is allowed. */
+/* Default ERRNO 95: only what the child needs after the load is allowed
+ * (ASan calls sigaltstack before a noreturn call). */
 static void
 test_default_errno (void)
 {
   oci_seccomp_syscall sc[] = {
-    { .names = NAMES ("write", "exit_group", "exit"), .action = OCI_SCMP_ACT_ALLOW },
+    { .names = NAMES ("write", "exit_group", "exit", "sigaltstack"), .action = OCI_SCMP_ACT_ALLOW },
     { .names = NAMES ("getpid"), .action = OCI_SCMP_ACT_LOG },
   };
   oci_seccomp s = { .default_action = OCI_SCMP_ACT_ERRNO, .has_default_errno_ret = true, .default_errno_ret = 95,
@@ -758,6 +759,48 @@ test_cache (void)
   ok (returned (&o, -1, EPERM), "a filter from the cache loads and acts");
 }
 
+/* --- the -ENOSYS stub --------------------------------------------------------------------------- */
+
+static long
+probe_raw (const void *arg)
+{
+  return syscall (*(const long *) arg, -1L, 0L, 0L, 0L);
+}
+
+static void
+test_enosys_stub (void)
+{
+  /* Largest syscall named: x86_64 exit_group (231); x32 sigaltstack
+   * (525 | X32 bit: x32 has its own numbers for compat syscalls). */
+  oci_seccomp_syscall sc[] = {
+    { .names = NAMES ("write", "exit_group", "exit", "sigaltstack", "getppid"), .action = OCI_SCMP_ACT_ALLOW },
+  };
+  oci_seccomp s = { .default_action = OCI_SCMP_ACT_ERRNO, .syscalls = sc, .syscalls_len = 1 };
+  long newer = 232, older = 200, x32_newer = 0x40000000L | 600;
+  /* above x86_64's maximum, below x32's */
+  long x32_known = 0x40000000L | 300;
+  struct outcome o;
+
+  run (&s, probe_raw, &newer, &o);
+  ok (returned (&o, -1, ENOSYS), "a syscall newer than the profile gets ENOSYS, not the default EPERM (%ld/%d)", o.ret,
+      o.err);
+  run (&s, probe_raw, &older, &o);
+  ok (returned (&o, -1, EPERM), "an older syscall missing from the profile gets the default action");
+  s.has_default_errno_ret = true;
+  s.default_errno_ret = ENOSYS;
+  run (&s, probe_raw, &older, &o);
+  ok (returned (&o, -1, ENOSYS), "defaultErrnoRet ENOSYS: no stub needed, default applies");
+  s.has_default_errno_ret = false;
+  s.architectures = NAMES ("SCMP_ARCH_X86_64", "SCMP_ARCH_X32");
+  run (&s, probe_raw, &x32_newer, &o);
+  ok (returned (&o, -1, ENOSYS), "x32: a syscall above the x32 maximum gets ENOSYS (%ld/%d)", o.ret, o.err);
+  run (&s, probe_raw, &x32_known, &o);
+  ok (returned (&o, -1, EPERM), "x32: an unlisted syscall below the maximum gets the default action (%ld/%d)", o.ret,
+      o.err);
+  run (&s, probe_raw, &newer, &o);
+  ok (returned (&o, -1, ENOSYS), "x86_64 next to x32 keeps its own maximum");
+}
+
 /* --- podman's default profile ------------------------------------------------------------------ */
 
 #define PODMAN_PROFILE "/usr/share/containers/seccomp.json"
@@ -884,6 +927,7 @@ main (void)
   test_notify_refused ();
   test_notify_send_errors ();
   test_cache ();
+  test_enosys_stub ();
   test_podman_profile ();
   printf ("1..%d\n", test_count);
   return 0;
