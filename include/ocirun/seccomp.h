@@ -31,10 +31,13 @@
  *     closes its copy.  The hand-over runs under the filter: build refuses
  *     NOTIFY on write(2) (runc's rule) because an agent that is not yet
  *     connected could never answer it; so hand the fd over with write(2)
- *     -- e.g. write its number on the sync pipe and let the parent take it
- *     with pidfd_getfd(2), as runc does -- not with a sendmsg(2) that a
- *     NOTIFY rule could block.  The init must close its own copy of the fd
- *     before execve (it is O_CLOEXEC).
+ *     -- write its number on the sync socket, let the parent take a copy
+ *     with pidfd_getfd(2) and ack, as runc does -- not with a sendmsg(2)
+ *     that a NOTIFY rule could block.  The parent acks before it calls
+ *     seccomp_notify_send (the init may then block in a NOTIFY'd syscall
+ *     until the agent answers, which is fine).  The init closes its own
+ *     copy after the ack (it is O_CLOEXEC anyway).  Build also refuses
+ *     NOTIFY rules without listenerPath, before anything is started.
  *
  * Behaviour (runc's): a syscall name unknown to libseccomp is skipped with
  * a debug line; a rule whose action equals the default action is skipped;

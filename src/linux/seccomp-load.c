@@ -99,7 +99,7 @@ names_contain (const oci_strv *names, const char *name)
 
 /* NOTIFY as default action, or on write(2), would block the init before
  * the agent has the listener: the hand-over itself writes.  runc refuses
- * both for the same reason. */
+ * both for the same reason.  NOTIFY needs an agent to talk to. */
 static int
 check_notify (const oci_seccomp *s, bool *notify, ocirun_error_t *err)
 {
@@ -114,6 +114,9 @@ check_notify (const oci_seccomp *s, bool *notify, ocirun_error_t *err)
         return ocirun_error (err, 0, "SCMP_ACT_NOTIFY cannot be used for the write syscall");
       *notify = true;
     }
+  /* runc finds this out only once the init hands the listener over. */
+  if (*notify && (s->listener_path == NULL || *s->listener_path == '\0'))
+    return ocirun_error (err, 0, "seccomp profile has SCMP_ACT_NOTIFY rules but no listenerPath");
   return 0;
 }
 

@@ -455,7 +455,8 @@ static unsigned int
 built_flags (oci_strv flags, bool notify)
 {
   oci_seccomp_syscall sc = { .names = NAMES ("getppid"), .action = notify ? OCI_SCMP_ACT_NOTIFY : OCI_SCMP_ACT_ERRNO };
-  oci_seccomp s = { .default_action = OCI_SCMP_ACT_ALLOW, .flags = flags, .syscalls = &sc, .syscalls_len = 1 };
+  oci_seccomp s = { .default_action = OCI_SCMP_ACT_ALLOW, .flags = flags, .syscalls = &sc, .syscalls_len = 1,
+                    .listener_path = "/run/agent.sock" };
   cleanup_error ocirun_error_t err = NULL;
   cleanup_seccomp_compiled struct seccomp_compiled *c = NULL;
 
@@ -625,7 +626,7 @@ test_notify (oci_strv flags, const char *what)
   if (asprintf (&path, "%s/agent.sock", scratch_dir) < 0)
     abort ();
   a.listen_fd = listen_unix (path);
-  opts.listener_path = path;
+  opts.listener_path = s.listener_path = path;
   run_child (&s, &opts, probe_getppid, args, notify_agent, &a, &o);
   close (a.listen_fd);
   unlink (path);
@@ -642,6 +643,11 @@ test_notify_refused (void)
   char msg[512];
 
   ok (build_error (&s, msg, sizeof (msg)) < 0 && strstr (msg, "write"), "NOTIFY on write refused: %s", msg);
+  sc.names = NAMES ("read");
+  ok (build_error (&s, msg, sizeof (msg)) < 0 && strstr (msg, "listenerPath"), "NOTIFY without listenerPath: %s",
+      msg);
+  s.listener_path = "/run/agent.sock";
+  ok (build_error (&s, msg, sizeof (msg)) == 0, "NOTIFY on read with a listenerPath builds");
   s.default_action = OCI_SCMP_ACT_NOTIFY;
   s.syscalls_len = 0;
   ok (build_error (&s, msg, sizeof (msg)) < 0 && strstr (msg, "default action"), "NOTIFY as default refused: %s",
