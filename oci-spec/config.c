@@ -121,9 +121,10 @@ check_mount (void *obj, yajl_val node, jw_ctx *ctx)
 {
   oci_mount *m = obj;
   (void) node;
-  if ((m->uid_mappings == NULL) != (m->gid_mappings == NULL))
-    return jw_fail (ctx, m->uid_mappings ? "gidMappings" : "uidMappings",
-                    "missing: uidMappings and gidMappings must be given together");
+  if (m->uid_mappings && m->gid_mappings == NULL)
+    return jw_fail (ctx, "gidMappings", "missing, required with uidMappings");
+  if (m->gid_mappings && m->uid_mappings == NULL)
+    return jw_fail (ctx, "uidMappings", "missing, required with gidMappings");
   return 0;
 }
 

@@ -186,7 +186,7 @@ get_integer (yajl_val v, jw_ctx *ctx, bool is_unsigned, int64_t min, int64_t max
   if (is_unsigned)
     {
       if (text[0] == '-')
-        return fail_here (ctx, "expected an unsigned integer, got %s", text);
+        return fail_here (ctx, "expected an unsigned integer, got number %s", text);
       *uval = strtoumax (text, &end, 10);
       if (errno == ERANGE || (max >= 0 && *uval > (uint64_t) max))
         return fail_here (ctx, "%s is out of range (maximum %" PRIu64 ")", text,
