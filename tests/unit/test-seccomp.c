@@ -11,7 +11,6 @@
 #include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,22 +28,7 @@
 #include "ocirun/cleanup.h"
 #include "ocirun/seccomp.h"
 #include "src/linux/seccomp-internal.h"
-
-static int test_count;
-
-static bool __attribute__ ((format (printf, 2, 3)))
-ok (bool cond, const char *fmt, ...)
-{
-  va_list ap;
-
-  printf ("%s %d - ", cond ? "ok" : "not ok", ++test_count);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  putchar ('\n');
-  fflush (stdout);
-  return cond;
-}
+#include "tests/helpers/tap.h"
 
 #define NAMES(...)                                                                                                \
   ((oci_strv) { .items = (char *[]) { __VA_ARGS__, NULL },                                                     \
@@ -881,9 +865,7 @@ test_podman_profile (void)
 
   if (access (PODMAN_PROFILE, R_OK) < 0 || access ("/bin/busybox", X_OK) < 0)
     {
-      for (int i = 0; i < 4; i++)
-        printf ("ok %d # SKIP needs %s (golang-github-containers-common) and busybox-static\n", ++test_count,
-                PODMAN_PROFILE);
+      skip (4, "needs " PODMAN_PROFILE " (golang-github-containers-common) and busybox-static");
       return;
     }
   config = podman_config ();
@@ -935,6 +917,5 @@ main (void)
   test_cache ();
   test_enosys_stub ();
   test_podman_profile ();
-  printf ("1..%d\n", test_count);
-  return 0;
+  return tap_done ();
 }
