@@ -77,31 +77,16 @@ action_value (int action, bool has_errno_ret, uint32_t errno_ret, uint32_t *out,
 static int
 operator_value (int op, enum scmp_compare *out, ocirun_error_t *err)
 {
-  switch (op)
-    {
-    case OCI_SCMP_CMP_NE:
-      *out = SCMP_CMP_NE;
-      return 0;
-    case OCI_SCMP_CMP_LT:
-      *out = SCMP_CMP_LT;
-      return 0;
-    case OCI_SCMP_CMP_LE:
-      *out = SCMP_CMP_LE;
-      return 0;
-    case OCI_SCMP_CMP_EQ:
-      *out = SCMP_CMP_EQ;
-      return 0;
-    case OCI_SCMP_CMP_GE:
-      *out = SCMP_CMP_GE;
-      return 0;
-    case OCI_SCMP_CMP_GT:
-      *out = SCMP_CMP_GT;
-      return 0;
-    case OCI_SCMP_CMP_MASKED_EQ:
-      *out = SCMP_CMP_MASKED_EQ;
-      return 0;
-    }
-  return ocirun_error (err, 0, "unknown seccomp operator %d", op);
+  static const enum scmp_compare ops[] = {
+    [OCI_SCMP_CMP_NE] = SCMP_CMP_NE, [OCI_SCMP_CMP_LT] = SCMP_CMP_LT, [OCI_SCMP_CMP_LE] = SCMP_CMP_LE,
+    [OCI_SCMP_CMP_EQ] = SCMP_CMP_EQ, [OCI_SCMP_CMP_GE] = SCMP_CMP_GE, [OCI_SCMP_CMP_GT] = SCMP_CMP_GT,
+    [OCI_SCMP_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+  };
+
+  if (op < 0 || (size_t) op >= sizeof (ops) / sizeof (ops[0]) || ops[op] == _SCMP_CMP_MIN)
+    return ocirun_error (err, 0, "unknown seccomp operator %d", op);
+  *out = ops[op];
+  return 0;
 }
 
 /* "SCMP_ARCH_X86_64" -> libseccomp's token for "x86_64". */
