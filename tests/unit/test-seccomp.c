@@ -795,10 +795,10 @@ test_enosys_stub (void)
 
 #define PODMAN_PROFILE "/usr/share/containers/seccomp.json"
 
-/* containers' own format converted to OCI (all capabilities, amd64) by
+/* containers' own format converted to OCI (amd64, capabilities caps) by
  * tests/helpers/containers-seccomp-to-oci.py, wrapped in a config. */
 static oci_config *
-podman_config (void)
+podman_config (const char *caps)
 {
   const char *top = getenv ("TOP_SRCDIR");
   cleanup_free char *cmd = NULL, *doc = NULL;
@@ -808,7 +808,8 @@ podman_config (void)
   size_t n;
   FILE *p;
 
-  if (asprintf (&cmd, "python3 %s/tests/helpers/containers-seccomp-to-oci.py %s", top ? top : ".", PODMAN_PROFILE)
+  if (asprintf (&cmd, "python3 %s/tests/helpers/containers-seccomp-to-oci.py --caps %s %s", top ? top : ".", caps,
+                PODMAN_PROFILE)
       < 0)
     abort ();
   p = popen (cmd, "r");
@@ -841,6 +842,37 @@ probe_vmsplice (const void *arg)
   return syscall (SYS_vmsplice, -1, NULL, 0, 0);
 }
 
+static long
+probe_netlink_socket (const void *arg)
+{
+  long fd = syscall (SYS_socket, 16 /* AF_NETLINK */, 3 /* SOCK_RAW */, *(const long *) arg);
+  if (fd >= 0)
+    close ((int) fd);
+  return fd < 0 ? fd : 0;
+}
+
+/* Podman's default capability set: the profile then keeps its
+ * capability-gated rules, socket's two-argument (AND) rule among them. */
+static void
+test_podman_default_caps (void)
+{
+  static const char caps[] = "CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_NET_BIND_SERVICE,"
+                             "CAP_SETFCAP,CAP_SETGID,CAP_SETPCAP,CAP_SETUID,CAP_SYS_CHROOT";
+  cleanup_oci_config oci_config *config = podman_config (caps);
+  const oci_seccomp *s = config && config->linux ? config->linux->seccomp : NULL;
+  long audit = 9, route = 0;
+  struct outcome o;
+
+  if (! ok (s != NULL, "podman's profile for its default capabilities parses"))
+    return;
+  run (s, probe_exec_true, NULL, &o);
+  ok (! o.reported && WIFEXITED (o.status) && WEXITSTATUS (o.status) == 0, "busybox true runs under it");
+  run (s, probe_netlink_socket, &audit, &o);
+  ok (returned (&o, -1, EINVAL), "socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT) gets EINVAL (%ld/%d)", o.ret, o.err);
+  run (s, probe_netlink_socket, &route, &o);
+  ok (returned (&o, 0, 0), "socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) is allowed (%ld/%d)", o.ret, o.err);
+}
+
 static double
 build_us (const oci_seccomp *s, const char *cache_dir)
 {
@@ -865,10 +897,10 @@ test_podman_profile (void)
 
   if (access (PODMAN_PROFILE, R_OK) < 0 || access ("/bin/busybox", X_OK) < 0)
     {
-      skip (4, "needs " PODMAN_PROFILE " (golang-github-containers-common) and busybox-static");
+      skip (8, "needs " PODMAN_PROFILE " (golang-github-containers-common) and busybox-static");
       return;
     }
-  config = podman_config ();
+  config = podman_config ("all");
   s = config && config->linux ? config->linux->seccomp : NULL;
   if (! ok (s != NULL && s->syscalls_len > 10, "podman's profile converts to OCI and parses"))
     return;
@@ -881,6 +913,7 @@ test_podman_profile (void)
     abort ();
   double cold = build_us (s, NULL), fill = build_us (s, dir), hit = build_us (s, dir);
   ok (cold > 0 && fill > 0 && hit > 0 && hit < cold, "cache: compile %.0f us, cached %.0f us", cold, hit);
+  test_podman_default_caps ();
 }
 
 static void
