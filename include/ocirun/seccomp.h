@@ -83,8 +83,11 @@ int seccomp_filter_build (const oci_seccomp *s, struct seccomp_compiled **out, o
 
 /* Same, reusing BPF compiled earlier for an identical profile (same
  * libseccomp, kernel API level and architecture) from cache_dir, and
- * storing it there when missing.  cache_dir is created (0700) if needed;
- * a damaged or foreign cache entry is ignored and rewritten. */
+ * storing it there when missing (~13 ms -> ~50 us for podman's default
+ * profile).  cache_dir is created (0700) if needed; a damaged or foreign
+ * entry is ignored and rewritten; a cache that cannot be written is only
+ * a debug line.  Entries are trusted: cache_dir must be writable by the
+ * runtime's user only, e.g. "<--root>/seccomp-cache". */
 int seccomp_filter_build_cached (const oci_seccomp *s, const char *cache_dir, struct seccomp_compiled **out,
                                  ocirun_error_t *err);
 
@@ -100,6 +103,10 @@ void seccomp_compiled_free (struct seccomp_compiled *c);
 /* Whether this kernel accepts the SECCOMP_FILTER_FLAG_* `name` (for
  * `ocirun features`' supportedFlags).  False for an unknown name. */
 bool seccomp_flag_supported (const char *name);
+
+/* "2.5.4": the libseccomp in use, for `ocirun features`' annotation
+ * io.github.seccomp.libseccomp.version. */
+const char *seccomp_library_version (void);
 
 /* Connect to the agent's unix socket listener_path and send, in one
  * message, the runtime-spec "container process state" document
@@ -156,6 +163,12 @@ seccomp_flag_supported (const char *name)
 {
   (void) name;
   return false;
+}
+
+static inline const char *
+seccomp_library_version (void)
+{
+  return NULL;
 }
 
 static inline int

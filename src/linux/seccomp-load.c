@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -170,6 +172,16 @@ seccomp_filter_load (const struct seccomp_compiled *c, int *notify_fd, ocirun_er
   if (c->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
     *notify_fd = (int) ret;
   return 0;
+}
+
+const char *
+seccomp_library_version (void)
+{
+  static char buf[32];
+  const struct scmp_version *v = seccomp_version ();
+
+  snprintf (buf, sizeof (buf), "%u.%u.%u", v->major, v->minor, v->micro);
+  return buf;
 }
 
 void

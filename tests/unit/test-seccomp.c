@@ -477,6 +477,10 @@ test_flags (void)
   ok (seccomp_flag_supported ("SECCOMP_FILTER_FLAG_LOG") && seccomp_flag_supported ("SECCOMP_FILTER_FLAG_TSYNC")
           && ! seccomp_flag_supported ("SECCOMP_FILTER_FLAG_BOGUS"),
       "seccomp_flag_supported");
+  char built[32];
+  snprintf (built, sizeof (built), "%d.%d.%d", SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
+  ok (strcmp (seccomp_library_version (), built) == 0, "libseccomp version %s (built against %s)",
+      seccomp_library_version (), built);
 }
 
 /* Loading without no_new_privs needs CAP_SYS_ADMIN: the order the
