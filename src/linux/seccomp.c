@@ -1,20 +1,18 @@
-/* linux.seccomp: the profile is translated with libseccomp, exported as
- * BPF, and installed with seccomp(2) directly.  Loading the BPF ourselves
- * (as runc's patchbpf does) gives us every kernel flag whatever libseccomp
- * version we build against (2.5.4 has no WAIT_KILLABLE_RECV) and lets the
- * compiled program be cached. */
+/* linux.seccomp -> libseccomp -> BPF.  The program is exported rather
+ * than loaded by libseccomp: seccomp-load.c installs it with seccomp(2)
+ * itself (as runc's patchbpf does), which gives every kernel flag whatever
+ * libseccomp we build against (2.5.4 has no WAIT_KILLABLE_RECV), lets the
+ * -ENOSYS stub be prepended (seccomp-enosys.c) and the program be cached
+ * (seccomp-cache.c). */
 #include "config.h"
 
 #include <errno.h>
-#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ocirun/cleanup.h"
