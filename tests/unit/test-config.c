@@ -5,7 +5,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,24 +12,7 @@
 
 #include "oci-spec/config.h"
 #include "ocirun/cleanup.h"
-
-static int test_count;
-static int failed;
-
-static bool __attribute__ ((format (printf, 2, 3)))
-ok (bool cond, const char *fmt, ...)
-{
-  va_list ap;
-
-  printf ("%s %d - ", cond ? "ok" : "not ok", ++test_count);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  putchar ('\n');
-  if (!cond)
-    failed++;
-  return cond;
-}
+#include "tests/helpers/tap.h"
 
 static const char *
 data_dir (void)
@@ -549,6 +531,5 @@ main (void)
   test_entry_points ();
   test_process_documents ();
   test_name_tables ();
-  printf ("1..%d\n", test_count);
-  return failed ? 1 : 0;
+  return tap_done ();
 }
