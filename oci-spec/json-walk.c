@@ -309,6 +309,23 @@ walk_integer (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
     }
 }
 
+/* "unknown value "x" (expected one of a, b, c)"; long tables are not listed. */
+static int
+unknown_name (const jw_enum *table, const char *name, jw_ctx *ctx)
+{
+  char list[256] = "";
+  size_t used = 0, n = 0;
+
+  while (table[n].name)
+    n++;
+  for (size_t i = 0; n <= 10 && i < n && used < sizeof (list); i++)
+    {
+      int w = snprintf (list + used, sizeof (list) - used, "%s%s", i ? ", " : " (expected one of ", table[i].name);
+      used += w > 0 ? (size_t) w : 0;
+    }
+  return fail_here (ctx, "unknown value \"%.60s\"%s%s", name, list, n <= 10 ? ")" : "");
+}
+
 static int
 lookup_enum (const jw_enum *table, yajl_val v, jw_ctx *ctx, int64_t *value)
 {
@@ -320,7 +337,7 @@ lookup_enum (const jw_enum *table, yajl_val v, jw_ctx *ctx, int64_t *value)
         *value = e->value;
         return 0;
       }
-  return fail_here (ctx, "unknown value \"%.60s\"", v->u.string);
+  return unknown_name (table, v->u.string, ctx);
 }
 
 static int
@@ -344,7 +361,12 @@ walk_char (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
   if (v->type != yajl_t_string)
     return wrong_type (ctx, "a string", v);
   if (strlen (v->u.string) != 1 || strchr (allowed, v->u.string[0]) == NULL)
-    return fail_here (ctx, "unknown value \"%.60s\" (expected one of \"%s\")", v->u.string, allowed);
+    {
+      char list[64] = "";
+      for (size_t i = 0; allowed[i] && i < sizeof (list) / 3 - 1; i++)
+        snprintf (list + strlen (list), sizeof (list) - strlen (list), "%s%c", i ? ", " : "", allowed[i]);
+      return fail_here (ctx, "unknown value \"%.60s\" (expected one of %s)", v->u.string, list);
+    }
   *MEMBER (obj, f->offset, char) = v->u.string[0];
   return 0;
 }
