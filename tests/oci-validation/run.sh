@@ -39,7 +39,7 @@ ARCHIVE=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 IMPORT=github.com/opencontainers/runtime-tools
 # Bump when the build steps below change, so that caches are rebuilt.
-RECIPE=3
+RECIPE=4
 
 BUILD_DEPS=(golang-go golang-github-google-uuid-dev golang-github-mrunalp-fileutils-dev
   golang-github-opencontainers-specs-dev golang-gocapability-dev
@@ -201,6 +201,9 @@ unpack_source() {
 make_rootfs_tarball() {
   local out=$1 tmp
   tmp=$(mktemp -d)
+  # The tarball's "./" becomes the bundle directory, the container's root:
+  # it must not keep mktemp's 0700, or non-root processes cannot run.
+  chmod 755 "$tmp"
   mkdir -p "$tmp"/{bin,dev,proc,sys,etc}
   cp /bin/busybox "$tmp/bin/busybox"
   local applet

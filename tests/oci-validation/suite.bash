@@ -89,28 +89,38 @@ reap_program() {
 # own directory but not the two they made above it: those are removed
 # here without counting as a leak.
 reap_cgroups() {
-  local t=$1 dir=$rundir/$1 pattern cg
-  pattern=$( (if uses_fixed_cgroup "$t"; then echo cgrouptest; echo testdir; fi
-              container_ids "$dir/calls") | paste -sd'|')
-  [ -n "$pattern" ] || return 0
+  local t=$1 dir=$rundir/$1 cg id
+  local match=()
+  if uses_fixed_cgroup "$t"; then
+    match+=(-path '*/cgrouptest' -o -path '*/cgrouptest/*' -o -path '*/testdir' -o -path '*/testdir/*')
+  fi
+  for id in $(container_ids "$dir/calls"); do
+    [ ${#match[@]} -eq 0 ] || match+=(-o)
+    match+=(-name "*$id*")
+  done
+  [ ${#match[@]} -gt 0 ] || return 0
   while read -r cg; do
     case $cg in
       */testdir|*/testdir/cgrouptest) echo "$cg" >>"$dir/cgroup-parents" ;;
       *) echo "cgroup $cg" >>"$dir/leaks" ;;
     esac
     rmdir "$cg" 2>/dev/null || echo "cgroup $cg: cannot remove" >>"$dir/leaks"
-  done < <(find /sys/fs/cgroup -mindepth 2 -depth -type d -regextype egrep \
-             -regex ".*/($pattern)[^/]*" 2>/dev/null)
+  done < <(find /sys/fs/cgroup -mindepth 2 -depth -type d \( "${match[@]}" \) 2>/dev/null)
 }
 
 # Counts of the program's own TAP lines (column 0; runtimetest's nested
-# output sits inside indented YAML).
+# output sits inside indented YAML).  Some programs print one TAP document
+# per case (linux_cgroups_cpus: two), so the plans add up.  The hook
+# programs (prestart_fail...) print no test line at all: "1..0" alone is
+# their pass, a YAML block with an error their failure.
 count_assertions() {
   awk '
-    /^1\.\.[0-9]+/ { plan = substr($1, 4) + 0; has_plan = 1 }
+    /^1\.\.[0-9]+/ { plan += substr($1, 4) + 0; has_plan = 1 }
     /^ok / { n++; if ($0 ~ /# [Ss][Kk][Ii][Pp]/) skip++; else pass++ }
     /^not ok / { n++; if ($0 ~ /# [Tt][Oo][Dd][Oo]/) todo++; else fail++ }
-    END { printf "%d %d %d %d %d %d\n", pass, fail, skip, todo, has_plan ? plan : -1, n }' "$1"
+    /^  error: / { errors++ }
+    END { if (n == 0 && errors) fail++
+          printf "%d %d %d %d %d %d\n", pass, fail, skip, todo, has_plan ? plan : -1, n }' "$1"
 }
 
 known_reason() {
@@ -122,7 +132,7 @@ known_reason() {
 print_failure_detail() {
   local dir=$1 rc=$2
   echo "    # Subtest: $(basename "$dir")"
-  if [ "$verbose" = 1 ]; then
+  if [ "$verbose" = 1 ] || ! grep -q '^\(not \)\{0,1\}ok ' "$dir/out"; then
     grep -v '^TAP version' "$dir/out" | sed 's/^/    /'
   else
     awk '/^not ok / && !/# [Tt][Oo][Dd][Oo]/ { show = 1; print; next }
@@ -148,7 +158,6 @@ finish_program() {
   total_skip=$((total_skip + skip)) total_todo=$((total_todo + todo))
   local ok=1
   [ "$rc" = 0 ] && [ "$fail" = 0 ] && [ "$plan" -ge 0 ] && [ "$plan" = "$n" ] || ok=0
-  [ "$plan" -gt 0 ] || [ "$n" -gt 0 ] || ok=0
   local what="$t ($pass passed, $fail failed, $skip skipped; $((SECONDS - started_at[$t]))s)"
   local directive= reason
   if reason=$(known_reason "$t"); then
@@ -237,6 +246,9 @@ print_summary() {
 }
 
 run_suite() {
+  # From here on every failure is looked at and reported: errexit would
+  # only end the run on the first grep that finds nothing.
+  set +e +o pipefail
   goarch=$(go env GOARCH)
   select_programs
   rundir=$cache/runs/$(basename "$runtime")-$(date +%Y%m%dT%H%M%S)-$$
