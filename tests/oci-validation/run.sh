@@ -11,12 +11,15 @@
 # --cache    where the source, the build and the run logs go
 #            (default ${XDG_CACHE_HOME}/ocirun-validation if XDG_CACHE_HOME
 #            is set, else /var/cache/ocirun-validation)
-# --jobs     programs run at once (default 2); programs that use the
-#            suite's fixed cgroup paths never run at the same time
+# --jobs     programs run at once (default 1: several of the programs race
+#            with the runtime on fixed sleeps and fail more often under
+#            load); programs that use the suite's fixed cgroup paths never
+#            run at the same time
 # --timeout  seconds per program (default 60)
 # --no-root  do not give the runtime a private --root per program
-# --known    a list of programs expected to fail ("name  # reason" lines):
-#            their failures are reported as TODO and do not fail the run
+# --known    a list of programs expected to fail ("name  # reason" lines)
+#            or to leave things behind ("name leaks  # reason"): reported
+#            as TODO, they do not fail the run; may be given several times
 # --verbose  print every program's whole TAP, not only its failures
 # TEST       program names (e.g. hostname linux_cgroups_pids); default all
 #
@@ -50,7 +53,8 @@ BUILD_DEPS=(golang-go golang-github-google-uuid-dev golang-github-mrunalp-fileut
 RUN_DEPS=(busybox-static debian-archive-keyring ca-certificates xz-utils tar gzip
   coreutils util-linux procps diffutils)
 
-runtime= cache= jobs=2 timeout_s=60 use_root=1 known= verbose=0 source_sums=
+runtime= cache= jobs=1 timeout_s=60 use_root=1 verbose=0 source_sums=
+known=()
 tests=()
 
 die() { echo "run.sh: $*" >&2; exit 2; }
@@ -64,7 +68,7 @@ parse_args() {
       --jobs) jobs=${2:?}; shift 2 ;;
       --timeout) timeout_s=${2:?}; shift 2 ;;
       --no-root) use_root=0; shift ;;
-      --known) known=${2:?}; shift 2 ;;
+      --known) known+=("$(realpath "${2:?}")"); shift 2 ;;
       --verbose) verbose=1; shift ;;
       -h|--help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
       -*) die "unknown option $1" ;;
@@ -85,10 +89,8 @@ parse_args() {
   [ -n "$runtime" ] && runtime=$(command -v "$runtime" || true)
   [ -n "$runtime" ] && [ -x "$runtime" ] || die "no runtime: give --runtime PATH"
   runtime=$(realpath "$runtime")
-  if [ -n "$known" ]; then
-    [ -r "$known" ] || die "cannot read $known"
-    known=$(realpath "$known")
-  fi
+  local f
+  for f in "${known[@]}"; do [ -r "$f" ] || die "cannot read $f"; done
   return 0
 }
 
