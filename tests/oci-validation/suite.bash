@@ -274,6 +274,8 @@ run_suite() {
   rundir=$cache/runs/$(basename "$runtime")-$(date +%Y%m%dT%H%M%S)-$$
   mkdir -p "$rundir"
   ln -sfn "$rundir" "$cache/runs/last"
+  # Keep the logs of the last few runs only.
+  ls -1dt "$cache"/runs/*-*/ | tail -n +6 | xargs -r rm -rf
   total_pass=0 total_fail=0 total_skip=0 total_todo=0 number=0
   programs_pass=0 programs_fail=0 run_started=$SECONDS
   known_failed=() known_passed=() unexpected=() leaked=() known_leaks=()
