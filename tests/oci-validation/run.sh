@@ -42,7 +42,7 @@ ARCHIVE=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 IMPORT=github.com/opencontainers/runtime-tools
 # Bump when the build steps below change, so that caches are rebuilt.
-RECIPE=4
+RECIPE=5
 
 BUILD_DEPS=(golang-go golang-github-google-uuid-dev golang-github-mrunalp-fileutils-dev
   golang-github-opencontainers-specs-dev golang-gocapability-dev
@@ -82,7 +82,7 @@ parse_args() {
     else cache=/var/cache/ocirun-validation; fi
   fi
   if [ -z "$runtime" ]; then
-    for runtime in "$top/build/src/ocirun" "$top/src/ocirun" "$(command -v ocirun || true)"; do
+    for runtime in "$top/build/ocirun" "$top/ocirun" "$(command -v ocirun || true)"; do
       [ -x "$runtime" ] && break
     done
   fi
@@ -238,6 +238,7 @@ build_suite() {
   goarch=$(go env GOARCH)
   (
     cd "$tmp/gopath/src/$IMPORT"
+    go test -count=1 github.com/mndrix/tap-go
     CGO_ENABLED=0 go build -tags "netgo osusergo" -o "$tmp/bin/runtimetest" ./cmd/runtimetest
     local dirs=()
     mapfile -t dirs < <(find validation -mindepth 1 -maxdepth 1 -type d ! -name util | sort | sed 's,^,./,')

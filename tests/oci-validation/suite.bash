@@ -42,7 +42,7 @@ launch_program() {
   local t=$1 dir=$rundir/$1
   prepare_program "$t"
   (
-    cd "$dir"
+    cd "$dir" || exit 125
     exec env RUNTIME="$dir/runtime" TMPDIR="$dir/tmp" \
       timeout -k 10 "$timeout_s" "$cache/build/bin/$t" </dev/null >"$dir/out" 2>"$dir/err"
   ) &
@@ -74,7 +74,7 @@ reap_program() {
   # (linux_ns_path* start "unshare ... sleep 10000" and do not always reap
   # them): killed and noted, not a runtime leak.
   for pid in $(pgrep -g "$pgid"); do
-    echo "$(ps -o pid=,stat=,args= -p "$pid")" >>"$dir/strays"
+    ps -o pid=,stat=,args= -p "$pid" >>"$dir/strays"
     kill -KILL "$pid" 2>/dev/null
   done
   local mnt
