@@ -4,7 +4,7 @@
 # package and run against a runtime.
 #
 #   run.sh [--runtime PATH] [--cache DIR] [--jobs N] [--timeout S]
-#          [--no-root] [--known FILE] [--verbose] [TEST...]
+#          [--no-root] [--known FILE] [--verbose] [--build-only] [TEST...]
 #
 # --runtime  the runtime binary, or a wrapper that passes its arguments on
 #            (default: ocirun from the build tree, else from PATH)
@@ -21,6 +21,7 @@
 #            or to leave things behind ("name leaks  # reason"): reported
 #            as TODO, they do not fail the run; may be given several times
 # --verbose  print every program's whole TAP, not only its failures
+# --build-only  install, fetch and build into the cache, run nothing
 # TEST       program names (e.g. hostname linux_cgroups_pids); default all
 #
 # Prints TAP (one line per program, its failed assertions as a subtest)
@@ -53,7 +54,7 @@ BUILD_DEPS=(golang-go golang-github-google-uuid-dev golang-github-mrunalp-fileut
 RUN_DEPS=(busybox-static debian-archive-keyring ca-certificates xz-utils tar gzip
   coreutils util-linux procps diffutils)
 
-runtime= cache= jobs=1 timeout_s=60 use_root=1 verbose=0 source_sums=
+runtime= cache= jobs=1 timeout_s=60 use_root=1 verbose=0 build_only=0 source_sums=
 known=()
 tests=()
 
@@ -70,6 +71,7 @@ parse_args() {
       --no-root) use_root=0; shift ;;
       --known) known+=("$(realpath "${2:?}")"); shift 2 ;;
       --verbose) verbose=1; shift ;;
+      --build-only) build_only=1; shift ;;
       -h|--help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
       -*) die "unknown option $1" ;;
       *) tests+=("$1"); shift ;;
@@ -81,6 +83,7 @@ parse_args() {
     if [ -n "${XDG_CACHE_HOME:-}" ]; then cache=$XDG_CACHE_HOME/ocirun-validation
     else cache=/var/cache/ocirun-validation; fi
   fi
+  [ "$build_only" = 0 ] || return 0
   if [ -z "$runtime" ]; then
     for runtime in "$top/build/ocirun" "$top/ocirun" "$(command -v ocirun || true)"; do
       [ -x "$runtime" ] && break
@@ -262,11 +265,19 @@ main() {
   parse_args "$@"
   [ "$(id -u)" = 0 ] || die "the programs run real containers: run as root"
   mkdir -p "$cache"
+  # One build per cache at a time, and one run per host at a time: the
+  # programs' fixed cgroup paths would collide between two runs.
+  exec 8>"$cache/build.lock"
+  flock 8
   install_deps
   local key
   fetch_source
   key=$(build_key "$source_sums")
   build_suite "$key"
+  exec 8>&-
+  [ "$build_only" = 0 ] || return 0
+  exec 9>/run/lock/ocirun-validation.lock
+  flock 9
   run_suite
 }
 

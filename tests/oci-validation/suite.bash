@@ -58,16 +58,17 @@ container_ids() {
 # remove what it left.  Each leftover is a leak, recorded in $dir/leaks.
 reap_program() {
   local t=$1 pgid=$2 dir=$rundir/$1 pid id
-  local ids
+  # A runtime that hangs must not hang the run: 20 s per call.
+  local rt=(timeout -k 5 20 "$dir/runtime") ids
   if [ "$use_root" = 1 ]; then
-    ids=$("$dir/runtime" list -q 2>/dev/null || true)
+    ids=$("${rt[@]}" list -q 2>/dev/null)
   else
     ids=$(for id in $(container_ids "$dir/calls"); do
-      "$dir/runtime" state "$id" >/dev/null 2>&1 && echo "$id"; done)
+      "${rt[@]}" state "$id" >/dev/null 2>&1 && echo "$id"; done)
   fi
   for id in $ids; do
     echo "container $id" >>"$dir/leaks"
-    "$dir/runtime" delete --force "$id" >/dev/null 2>&1 ||
+    "${rt[@]}" delete --force "$id" >/dev/null 2>&1 ||
       echo "container $id: delete --force failed" >>"$dir/leaks"
   done
   # What is left in the program's process group are its own helpers
