@@ -205,11 +205,11 @@ main (int argc, char **argv)
   else if ((cmd = ocirun_find_command (argv[first])) != NULL)
     {
       if (g.systemd_cgroup && (cmd->run == cmd_create || cmd->run == cmd_run) && cgroup_systemd_check (&err) < 0)
-        return fail (&err);
+        return fail (&err, true);
       /* Commands that start a process in a container run from a sealed
        * copy of this binary (CVE-2019-5736). */
       if ((cmd->run == cmd_create || cmd->run == cmd_run) && ensure_sealed_exe (argv, &err) < 0)
-        return fail (&err);
+        return fail (&err, true);
       ret = cmd->run (&g, argc - first, argv + first, &err);
     }
   else
