@@ -25,7 +25,8 @@ _ocirun_flags ()
 	spec) echo "--bundle -b --rootless" ;;
 	update) echo "--resources -r --blkio-weight --cpu-period --cpu-quota --cpu-burst --cpu-share" \
 		"--cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --cpu-idle --memory" \
-		"--memory-reservation --memory-swap --pids-limit --l3-cache-schema --mem-bw-schema" ;;
+		"--memory-reservation --memory-swap --kernel-memory --kernel-memory-tcp --pids-limit" \
+		"--l3-cache-schema --mem-bw-schema" ;;
 	esac
 	echo "--help -h"
 }
@@ -43,7 +44,8 @@ _ocirun_value_flags ()
 	spec) echo "--bundle -b" ;;
 	update) echo "--resources -r --blkio-weight --cpu-period --cpu-quota --cpu-burst --cpu-share" \
 		"--cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --cpu-idle --memory" \
-		"--memory-reservation --memory-swap --pids-limit --l3-cache-schema --mem-bw-schema" ;;
+		"--memory-reservation --memory-swap --kernel-memory --kernel-memory-tcp --pids-limit" \
+		"--l3-cache-schema --mem-bw-schema" ;;
 	esac
 }
 

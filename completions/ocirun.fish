@@ -100,6 +100,8 @@ complete -c ocirun -n "__fish_seen_subcommand_from update" -l cpu-idle -x -a '0 
 complete -c ocirun -n "__fish_seen_subcommand_from update" -l memory -x -d 'memory limit in bytes'
 complete -c ocirun -n "__fish_seen_subcommand_from update" -l memory-reservation -x -d 'memory soft limit in bytes'
 complete -c ocirun -n "__fish_seen_subcommand_from update" -l memory-swap -x -d 'memory plus swap in bytes, -1 for unlimited'
+complete -c ocirun -n "__fish_seen_subcommand_from update" -l kernel-memory -x -d 'kernel memory limit in bytes'
+complete -c ocirun -n "__fish_seen_subcommand_from update" -l kernel-memory-tcp -x -d 'kernel memory limit for TCP buffers in bytes'
 complete -c ocirun -n "__fish_seen_subcommand_from update" -l pids-limit -x -d 'maximum number of pids'
 complete -c ocirun -n "__fish_seen_subcommand_from update" -l l3-cache-schema -x -d 'Intel RDT/CAT L3 cache schema'
 complete -c ocirun -n "__fish_seen_subcommand_from update" -l mem-bw-schema -x -d 'Intel RDT/MBA memory bandwidth schema'

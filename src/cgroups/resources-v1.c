@@ -71,6 +71,28 @@ check_before_update (const char *dir, const char *usage_file, const oci_memory *
   return 0;
 }
 
+/* Deprecated by the spec; kernels since 6.0 accept the write to
+ * memory.kmem.limit_in_bytes and ignore it, later ones drop the file
+ * (runc ignores the setting altogether): say so rather than pretend. */
+static int
+kernel_memory (const char *dir, int64_t limit, ocirun_error_t *err)
+{
+  uint64_t got;
+
+  if (!cgroup_file_exists (dir, "memory.kmem.limit_in_bytes"))
+    {
+      ocirun_warn ("memory.kernel: this kernel has no kernel memory limit; ignored");
+      return 0;
+    }
+  if (cgroup_write_int (dir, "memory.kmem.limit_in_bytes", limit, err) < 0
+      || read_u64 (dir, "memory.kmem.limit_in_bytes", &got, err) < 0)
+    return -1;
+  if (limit > 0 && got != (uint64_t) limit)
+    ocirun_warn ("memory.kernel: the kernel ignores kernel memory limits (`%s/memory.kmem.limit_in_bytes` "
+                 "stays %" PRIu64 ")", dir, got);
+  return 0;
+}
+
 int
 cgroup_v1_memory (const char *dir, const oci_memory *m, ocirun_error_t *err)
 {
@@ -78,14 +100,8 @@ cgroup_v1_memory (const char *dir, const oci_memory *m, ocirun_error_t *err)
     return -1;
   if (m->has_reservation && cgroup_write_int (dir, "memory.soft_limit_in_bytes", m->reservation, err) < 0)
     return -1;
-  if (m->has_kernel)
-    {
-      /* Deprecated by the spec; gone from recent kernels (runc ignores it). */
-      if (!cgroup_file_exists (dir, "memory.kmem.limit_in_bytes"))
-        ocirun_warn ("memory.kernel: kernel memory limits are not supported by this kernel; ignored");
-      else if (cgroup_write_int (dir, "memory.kmem.limit_in_bytes", m->kernel, err) < 0)
-        return -1;
-    }
+  if (m->has_kernel && kernel_memory (dir, m->kernel, err) < 0)
+    return -1;
   if (m->has_kernel_tcp && cgroup_write_int (dir, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, err) < 0)
     return -1;
   if (m->has_swappiness)

@@ -19,7 +19,7 @@
 struct update_flags
 {
   const char *resources, *memory, *memory_reservation, *memory_swap, *kernel_memory, *kernel_memory_tcp;
-  const char *cpu_share, *cpu_period, *cpu_quota, *cpu_rt_period, *cpu_rt_runtime, *cpuset_cpus, *cpuset_mems;
+  const char *cpu_share, *cpu_period, *cpu_quota, *cpu_burst, *cpu_idle, *cpu_rt_period, *cpu_rt_runtime, *cpuset_cpus, *cpuset_mems;
   const char *pids_limit, *blkio_weight, *l3_cache_schema, *mem_bw_schema;
 };
 
@@ -98,6 +98,8 @@ resources_from_flags (const struct update_flags *f, oci_resources *r, oci_memory
   INT_FIELD ("cpu-share", f->cpu_share, true, c, shares, uint64_t);
   INT_FIELD ("cpu-period", f->cpu_period, true, c, period, uint64_t);
   INT_FIELD ("cpu-quota", f->cpu_quota, false, c, quota, int64_t);
+  INT_FIELD ("cpu-burst", f->cpu_burst, true, c, burst, uint64_t);
+  INT_FIELD ("cpu-idle", f->cpu_idle, false, c, idle, int64_t);
   INT_FIELD ("cpu-rt-period", f->cpu_rt_period, true, c, realtime_period, uint64_t);
   INT_FIELD ("cpu-rt-runtime", f->cpu_rt_runtime, false, c, realtime_runtime, int64_t);
   INT_FIELD ("pids-limit", f->pids_limit, false, r, pids_limit, int64_t);
@@ -106,7 +108,7 @@ resources_from_flags (const struct update_flags *f, oci_resources *r, oci_memory
   c->mems = (char *) f->cpuset_mems;
   if (m->has_limit || m->has_reservation || m->has_swap || m->has_kernel || m->has_kernel_tcp)
     r->memory = m;
-  if (c->has_shares || c->has_period || c->has_quota || c->has_realtime_period || c->has_realtime_runtime || c->cpus
+  if (c->has_shares || c->has_period || c->has_quota || c->has_burst || c->has_idle || c->has_realtime_period || c->has_realtime_runtime || c->cpus
       || c->mems)
     r->cpu = c;
   if (b->has_weight)
@@ -143,6 +145,8 @@ cmd_update (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err)
     CMDLINE_STRING ("cpu-period", 0, &f.cpu_period,
                     "CPU CFS period to be used for hardcapping (in usecs). 0 to use system default"),
     CMDLINE_STRING ("cpu-quota", 0, &f.cpu_quota, "CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period"),
+    CMDLINE_STRING ("cpu-burst", 0, &f.cpu_burst, "CPU CFS hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst a given period"),
+    CMDLINE_STRING ("cpu-idle", 0, &f.cpu_idle, "set cgroup SCHED_IDLE or not, 0: default behavior, 1: SCHED_IDLE"),
     CMDLINE_STRING ("cpu-share", 0, &f.cpu_share, "CPU shares (relative weight vs. other containers)"),
     CMDLINE_STRING ("cpu-rt-period", 0, &f.cpu_rt_period,
                     "CPU realtime period to be used for hardcapping (in usecs). 0 to use system default"),

@@ -195,13 +195,20 @@ a_block_device ()
   [ "$(cg_read cpuset cpuset.cpus)" = 0-1 ]
   [ "$(cg_read cpuset cpuset.mems)" = 0 ]
   [ "$(cg_read pids pids.max)" = 77 ]
+  "${O[@]}" update --cpu-burst 5000 --cpu-idle 1 "$ID"
+  [ "$(cg_read cpu cpu.cfs_burst_us)" = 5000 ]
+  [ "$(cg_read cpu cpu.idle)" = 1 ]
+  # This kernel takes memory.kmem.limit_in_bytes and ignores it: a warning says so.
+  run "${O[@]}" update --kernel-memory 64m "$ID"
+  [ "$status" -eq 0 ]
+  [ "$(cg_read memory memory.kmem.limit_in_bytes)" = 67108864 ] || [[ "$output" == *"kernel memory"* ]]
   # Lowering memory below the current swap total: the order of writes matters.
   "${O[@]}" update --memory 32m --memory-swap 64m "$ID"
   [ "$(cg_read memory memory.limit_in_bytes)" = 33554432 ]
   [ "$(cg_read memory memory.memsw.limit_in_bytes)" = 67108864 ]
 }
 
-@test "update: --blkio-weight, --kernel-memory and the Intel RDT flags fail clearly here" {
+@test "update: --blkio-weight, the Intel RDT flags and bad sizes fail clearly here" {
   start_with '{}'
   run "${O[@]}" update --blkio-weight 500 "$ID"
   [ "$status" -ne 0 ] && [[ "$output" == *"blkio"*"weight"* ]]
