@@ -132,8 +132,8 @@ test_resources_document (void)
       oci_resources_free (r);
     }
   r = NULL;
-  check (oci_resources_parse_data ("r.json", "{\"pids\":{\"limit\":\"x\"}}", 24, &r, &err) < 0 && r == NULL,
-         "a wrong type is refused");
+  static const char bad[] = "{\"pids\":{\"limit\":\"x\"}}";
+  check (oci_resources_parse_data ("r.json", bad, strlen (bad), &r, &err) < 0 && r == NULL, "a wrong type is refused");
   ocirun_error_release (&err);
 }
 
