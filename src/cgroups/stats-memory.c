@@ -85,16 +85,12 @@ stats_pids (yajl_gen g, char **dirs)
 static void
 blkio_v1_list (yajl_gen g, const char *key, const char *dir, const char *file)
 {
-  cleanup_free char *data = NULL;
-  ocirun_error_t err = NULL;
+  cleanup_free char *data = stats_read (dir, file);
   char *save = NULL;
   bool open = false;
 
-  if (dir == NULL || cgroup_read (dir, file, &data, &err) < 0)
-    {
-      ocirun_error_release (&err);
-      return;
-    }
+  if (data == NULL)
+    return;
   for (char *l = strtok_r (data, "\n", &save); l; l = strtok_r (NULL, "\n", &save))
     {
       unsigned long long major, minor, value;
@@ -123,13 +119,12 @@ blkio_v1_list (yajl_gen g, const char *key, const char *dir, const char *file)
 static void
 io_v2_list (yajl_gen g, const char *key, const char *dir, const char *rkey, const char *wkey)
 {
-  cleanup_free char *data = NULL;
-  ocirun_error_t err = NULL;
+  cleanup_free char *data = stats_read (dir, "io.stat");
   char *save = NULL;
 
   stats_key (g, key);
   yajl_gen_array_open (g);
-  if (dir && cgroup_read (dir, "io.stat", &data, &err) == 0)
+  if (data)
     for (char *l = strtok_r (data, "\n", &save); l; l = strtok_r (NULL, "\n", &save))
       {
         unsigned long long major, minor;
@@ -148,7 +143,6 @@ io_v2_list (yajl_gen g, const char *key, const char *dir, const char *rkey, cons
             yajl_gen_map_close (g);
           }
       }
-  ocirun_error_release (&err);
   yajl_gen_array_close (g);
 }
 

@@ -32,18 +32,30 @@ stats_u64 (yajl_gen g, const char *key, uint64_t v, bool omitempty)
   yajl_gen_number (g, buf, snprintf (buf, sizeof (buf), "%llu", (unsigned long long) v));
 }
 
-/* A number file; "max" reads as Go's math.MaxUint64, a missing file 0. */
-uint64_t
-stats_read_u64 (const char *dir, const char *file)
+/* The text of dir/file, or NULL when dir is NULL or the file unreadable:
+ * a statistic the kernel does not have is left out, not an error. */
+char *
+stats_read (const char *dir, const char *file)
 {
-  cleanup_free char *data = NULL;
   ocirun_error_t err = NULL;
+  char *data = NULL;
 
   if (dir == NULL || cgroup_read (dir, file, &data, &err) < 0)
     {
       ocirun_error_release (&err);
-      return 0;
+      return NULL;
     }
+  return data;
+}
+
+/* A number file; "max" reads as Go's math.MaxUint64, a missing file 0. */
+uint64_t
+stats_read_u64 (const char *dir, const char *file)
+{
+  cleanup_free char *data = stats_read (dir, file);
+
+  if (data == NULL)
+    return 0;
   if (strncmp (data, "max", 3) == 0)
     return UINT64_MAX;
   return strtoull (data, NULL, 10);
@@ -53,15 +65,11 @@ stats_read_u64 (const char *dir, const char *file)
 uint64_t
 stats_keyed (const char *dir, const char *file, const char *key)
 {
-  cleanup_free char *data = NULL;
-  ocirun_error_t err = NULL;
+  cleanup_free char *data = stats_read (dir, file);
   size_t len = strlen (key);
 
-  if (dir == NULL || cgroup_read (dir, file, &data, &err) < 0)
-    {
-      ocirun_error_release (&err);
-      return 0;
-    }
+  if (data == NULL)
+    return 0;
   for (char *l = data; l && *l; l = strchr (l, '\n') ? strchr (l, '\n') + 1 : NULL)
     if (strncmp (l, key, len) == 0 && l[len] == ' ')
       return strtoull (l + len + 1, NULL, 10);
@@ -72,15 +80,11 @@ stats_keyed (const char *dir, const char *file, const char *key)
 void
 stats_keyed_map (yajl_gen g, const char *key, const char *dir, const char *file)
 {
-  cleanup_free char *data = NULL;
-  ocirun_error_t err = NULL;
+  cleanup_free char *data = stats_read (dir, file);
   char *save = NULL;
 
-  if (dir == NULL || cgroup_read (dir, file, &data, &err) < 0)
-    {
-      ocirun_error_release (&err);
-      return;
-    }
+  if (data == NULL)
+    return;
   stats_key (g, key);
   yajl_gen_map_open (g);
   for (char *l = strtok_r (data, "\n", &save); l; l = strtok_r (NULL, "\n", &save))
@@ -98,15 +102,11 @@ stats_keyed_map (yajl_gen g, const char *key, const char *dir, const char *file)
 static void
 number_list (yajl_gen g, const char *key, const char *dir, const char *file)
 {
-  cleanup_free char *data = NULL;
-  ocirun_error_t err = NULL;
+  cleanup_free char *data = stats_read (dir, file);
   char *save = NULL, *tok;
 
-  if (dir == NULL || cgroup_read (dir, file, &data, &err) < 0)
-    {
-      ocirun_error_release (&err);
-      return;
-    }
+  if (data == NULL)
+    return;
   tok = strtok_r (data, " \n", &save);
   if (tok == NULL)
     return;
@@ -121,16 +121,12 @@ number_list (yajl_gen g, const char *key, const char *dir, const char *file)
 static void
 cpu_list (yajl_gen g, const char *key, const char *dir, const char *file)
 {
-  cleanup_free char *data = NULL;
-  ocirun_error_t err = NULL;
+  cleanup_free char *data = stats_read (dir, file);
   char *save = NULL, buf[16];
   bool open = false;
 
-  if (dir == NULL || cgroup_read (dir, file, &data, &err) < 0)
-    {
-      ocirun_error_release (&err);
-      return;
-    }
+  if (data == NULL)
+    return;
   for (char *r = strtok_r (data, ",\n", &save); r; r = strtok_r (NULL, ",\n", &save))
     {
       char *dash = strchr (r, '-');

@@ -9,6 +9,8 @@
 void stats_key (yajl_gen g, const char *key);
 /* key: v, left out when omitempty and v is 0 (Go's omitempty). */
 void stats_u64 (yajl_gen g, const char *key, uint64_t v, bool omitempty);
+/* The text of dir/file; NULL when dir is NULL or the file unreadable. */
+char *stats_read (const char *dir, const char *file);
 /* A number file ("max": UINT64_MAX); 0 when dir is NULL or unreadable. */
 uint64_t stats_read_u64 (const char *dir, const char *file);
 /* The value of `key` in a "key value" per line file; 0 when absent. */
