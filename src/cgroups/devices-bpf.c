@@ -70,8 +70,8 @@ rule_block (const struct cgroup_dev_rule *r, struct bpf_insn *out)
   return n;
 }
 
-static struct bpf_insn *
-build_program (const struct cgroup_dev_rule *rules, size_t n_rules, size_t *n)
+struct bpf_insn *
+cgroup_bpf_program (const struct cgroup_dev_rule *rules, size_t n_rules, size_t *n)
 {
   struct bpf_insn *p = calloc (6 + n_rules * MAX_RULE_INSNS + 2, sizeof (*p));
   size_t i = 0;
@@ -181,7 +181,7 @@ cgroup_bpf_devices (const char *dir, const struct cgroup_dev_rule *rules, size_t
   union bpf_attr attr;
   size_t n_insns;
 
-  insns = build_program (rules, n, &n_insns);
+  insns = cgroup_bpf_program (rules, n, &n_insns);
   if (insns == NULL)
     return ocirun_error (err, ENOMEM, "allocate");
   prog = load_program (insns, n_insns, err);

@@ -67,14 +67,31 @@ warn_no_v2 (const char *what)
   ocirun_warn ("%s has no cgroup v2 equivalent; ignored", what);
 }
 
+/* `update --memory-swap` alone: v2's swap figure is relative to the
+ * memory limit in force. */
+static int
+current_limit (const char *dir, int64_t *limit, ocirun_error_t *err)
+{
+  cleanup_free char *data = NULL;
+
+  if (cgroup_read (dir, "memory.max", &data, err) < 0)
+    return -1;
+  *limit = strncmp (data, "max", 3) == 0 ? -1 : strtoll (data, NULL, 10);
+  return 0;
+}
+
 int
 cgroup_v2_memory (const char *dir, const oci_memory *m, ocirun_error_t *err)
 {
   int64_t limit = m->has_limit ? m->limit : 0, swap;
   cleanup_free char *cur = NULL;
 
+  if (m->has_swap && m->swap > 0 && limit == 0 && current_limit (dir, &limit, err) < 0)
+    return -1;
   if (cgroup_swap_to_v2 (m->has_swap ? m->swap : 0, limit, &swap, err) < 0)
     return -1;
+  if (!m->has_limit)
+    limit = 0; /* only the basis of the swap figure: memory.max stays */
   if (m->has_check_before_update && m->check_before_update && limit > 0)
     {
       if (cgroup_read (dir, "memory.current", &cur, err) < 0)

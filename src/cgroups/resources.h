@@ -8,6 +8,8 @@
 #include "oci-spec/config.h"
 #include "ocirun/error.h"
 
+struct bpf_insn;
+
 /* Where a controller lives for this container: its directory in the v1
  * hierarchy that has it mounted, else in the cgroup2 hierarchy when the
  * cgroup2 root offers it.  *dir NULL when neither (not an error). */
@@ -53,6 +55,8 @@ struct cgroup_dev_rule
 };
 int cgroup_device_rules (const oci_config *config, struct cgroup_dev_rule **rules, size_t *n, ocirun_error_t *err);
 int cgroup_v1_devices (const char *dir, const struct cgroup_dev_rule *rules, size_t n, ocirun_error_t *err);
+/* The BPF_PROG_TYPE_CGROUP_DEVICE program for the rules (malloc'ed). */
+struct bpf_insn *cgroup_bpf_program (const struct cgroup_dev_rule *rules, size_t n_rules, size_t *n);
 int cgroup_bpf_devices (const char *dir, const struct cgroup_dev_rule *rules, size_t n, ocirun_error_t *err);
 
 #endif

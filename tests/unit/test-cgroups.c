@@ -2,6 +2,8 @@
  * device rule list, and the linux.resources document of `update -r`. */
 #include "config.h"
 
+#include <linux/bpf.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,13 +139,77 @@ test_resources_document (void)
   ocirun_error_release (&err);
 }
 
+/* Runs the device program on one access, with the few instructions it
+ * uses; -1 for anything else (or a jump out of the program). */
+static int
+run_program (const struct bpf_insn *p, size_t n, char type, int major, int minor, const char *access)
+{
+  uint32_t ctx[3];
+  uint64_t r[11] = { 0 };
+  int acc = 0;
+
+  for (const char *a = access; *a; a++)
+    acc |= *a == 'm' ? BPF_DEVCG_ACC_MKNOD : *a == 'r' ? BPF_DEVCG_ACC_READ : BPF_DEVCG_ACC_WRITE;
+  ctx[0] = (uint32_t) acc << 16 | (type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+  ctx[1] = (uint32_t) major;
+  ctx[2] = (uint32_t) minor;
+  for (size_t pc = 0; pc < n; pc++)
+    {
+      const struct bpf_insn *i = &p[pc];
+      switch (i->code)
+        {
+        case BPF_LDX | BPF_MEM | BPF_W: r[i->dst_reg] = ctx[i->off / 4]; break;
+        case BPF_ALU | BPF_AND | BPF_K: r[i->dst_reg] = (uint32_t) (r[i->dst_reg] & (uint32_t) i->imm); break;
+        case BPF_ALU | BPF_RSH | BPF_K: r[i->dst_reg] = (uint32_t) r[i->dst_reg] >> i->imm; break;
+        case BPF_ALU | BPF_MOV | BPF_X: r[i->dst_reg] = (uint32_t) r[i->src_reg]; break;
+        case BPF_ALU64 | BPF_MOV | BPF_K: r[i->dst_reg] = (uint64_t) (int64_t) i->imm; break;
+        case BPF_JMP | BPF_JNE | BPF_K: pc += r[i->dst_reg] != (uint64_t) (int64_t) i->imm ? i->off : 0; break;
+        case BPF_JMP | BPF_JNE | BPF_X: pc += r[i->dst_reg] != r[i->src_reg] ? i->off : 0; break;
+        case BPF_JMP | BPF_EXIT: return (int) r[0];
+        default: return -1;
+        }
+    }
+  return -1;
+}
+
+static void
+test_bpf_program (void)
+{
+  /* deny all; allow c 1:1 r; deny c 1:* w; allow c 136:* rwm; deny a *:* m; allow b 8:0 rwm */
+  const struct cgroup_dev_rule rules[] = {
+    { false, 'a', -1, -1, "rwm" }, { true, 'c', 1, 1, "r" },     { false, 'c', 1, -1, "w" },
+    { true, 'c', 136, -1, "rwm" }, { false, 'a', -1, -1, "m" }, { true, 'b', 8, 0, "rwm" },
+  };
+  cleanup_free struct bpf_insn *p = NULL;
+  size_t n = 0;
+
+  p = cgroup_bpf_program (rules, 6, &n);
+  check (p != NULL && n > 0 && p[n - 1].code == (BPF_JMP | BPF_EXIT), "the device program ends with exit");
+  if (p == NULL)
+    return;
+  check (run_program (p, n, 'c', 1, 1, "r") == 1, "c 1:1 r is allowed");
+  check (run_program (p, n, 'c', 1, 1, "w") == 0, "c 1:1 w: the later deny of c 1:* w wins");
+  check (run_program (p, n, 'c', 1, 1, "rw") == 0, "c 1:1 rw: r alone does not cover it");
+  check (run_program (p, n, 'c', 136, 4, "rw") == 1, "c 136:* matches any minor");
+  check (run_program (p, n, 'c', 136, 4, "m") == 0, "mknod: the later deny a *:* m wins");
+  check (run_program (p, n, 'b', 8, 0, "m") == 1, "b 8:0 rwm, the last rule, wins over it");
+  check (run_program (p, n, 'b', 8, 1, "r") == 0, "b 8:1 falls back to deny all");
+  check (run_program (p, n, 'c', 5, 1, "r") == 0, "an unlisted device is denied");
+  free (p);
+  /* A catch-all allow last: nothing before it can matter, nothing after is emitted. */
+  const struct cgroup_dev_rule all[] = { { false, 'c', 1, 3, "rwm" }, { true, 'a', -1, -1, "rwm" } };
+  p = cgroup_bpf_program (all, 2, &n);
+  check (p != NULL && run_program (p, n, 'c', 1, 3, "w") == 1 && n == 6 + 2, "allow a *:* rwm last: all allowed");
+}
+
 int
 main (void)
 {
-  printf ("1..30\n");
+  printf ("1..40\n");
   test_weights ();
   test_swap ();
   test_device_rules ();
   test_resources_document ();
+  test_bpf_program ();
   return failures ? 1 : 0;
 }
