@@ -489,8 +489,9 @@ test_entry_points (void)
   ok (oci_config_parse_file ("/nonexistent/config.json", &c, &err) < 0 && err && err->errnum == ENOENT
           && strstr (err->msg, "/nonexistent/config.json"),
       "missing file: ENOENT and the path");
-  oci_config_free (NULL);
-  ok (true, "oci_config_free (NULL) is a no-op");
+  /* Callers free unconditionally: *out must stay NULL after a failure. */
+  ok (c == NULL, "a failed parse leaves *out alone");
+  oci_config_free (c);
 }
 
 /* `exec --process`: the process object alone, same rules, paths from it. */
