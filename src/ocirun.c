@@ -15,12 +15,21 @@
 #include "cmd/commands.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/error.h"
+#include "ocirun/container.h"
 #include "ocirun/log.h"
+#include "ocirun/utils.h"
 
 /* Keep sorted by name: the order of `ocirun help`. */
 static const struct ocirun_command commands[] = {
+  { "create", "create a container", cmd_create },
+  { "delete", "delete any resources held by the container often used with detached container", cmd_delete },
   { "features", "show the enabled features", cmd_features },
+  { "kill", "kill sends the specified signal (default: SIGTERM) to the container's init process", cmd_kill },
+  { "list", "lists containers started by ocirun with the given root", cmd_list },
+  { "run", "create and run a container", cmd_run },
   { "spec", "create a new specification file", cmd_spec },
+  { "start", "executes the user defined process in a created container", cmd_start },
+  { "state", "output the state of a container", cmd_state },
   { NULL, NULL, NULL },
 };
 
@@ -142,6 +151,7 @@ int
 main (int argc, char **argv)
 {
   struct ocirun_global g = { .log_format = "text", .rootless = "auto" };
+  cleanup_free char *root_abs = NULL;
   const struct ocirun_command *cmd;
   cleanup_error ocirun_error_t err = NULL;
   bool help = false, version = false;
@@ -172,6 +182,14 @@ main (int argc, char **argv)
     }
   if (g.root == NULL)
     g.root = default_root ();
+  /* Absolute: the shim and the init outlive the caller's cwd. */
+  root_abs = path_absolute (g.root);
+  if (root_abs == NULL)
+    {
+      fprintf (stderr, "ocirun: resolve --root `%s`\n", g.root);
+      return 1;
+    }
+  g.root = root_abs;
 
   if (ocirun_log_init (g.log, g.log_format, g.debug, &err) < 0)
     return fail (&err, false);
@@ -179,7 +197,13 @@ main (int argc, char **argv)
   if (strcmp (argv[first], "help") == 0 || strcmp (argv[first], "h") == 0)
     ret = run_help (&g, argc - first, argv + first, global_options, &err);
   else if ((cmd = ocirun_find_command (argv[first])) != NULL)
-    ret = cmd->run (&g, argc - first, argv + first, &err);
+    {
+      /* Commands that start a process in a container run from a sealed
+       * copy of this binary (CVE-2019-5736). */
+      if ((cmd->run == cmd_create || cmd->run == cmd_run) && ensure_sealed_exe (argv, &err) < 0)
+        return fail (&err);
+      ret = cmd->run (&g, argc - first, argv + first, &err);
+    }
   else
     ret = ocirun_error (&err, 0, "unknown command `%s`", argv[first]);
   if (ret < 0)

@@ -1,0 +1,175 @@
+/* Resolving paths inside the container's rootfs so that no symlink, ".."
+ * or concurrent rename in a hostile bundle can make an operation land
+ * outside it: openat2(RESOLVE_IN_ROOT), and creation of missing targets
+ * only through fds of already-resolved parents. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "ocirun/cleanup.h"
+#include "src/linux/internal.h"
+
+/* Symlinks followed while creating missing targets, as the kernel's own
+ * limit on a path walk. */
+#define MAX_LINK_DEPTH 40
+
+const char *
+proc_fd_path (int fd, char buf[PROC_FD_PATH_MAX])
+{
+  snprintf (buf, PROC_FD_PATH_MAX, "/proc/self/fd/%d", fd);
+  return buf;
+}
+
+static int
+openat2_in_root (int root_fd, const char *path, bool no_symlinks)
+{
+  struct open_how how = {
+    .flags = O_PATH | O_CLOEXEC,
+    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | (no_symlinks ? RESOLVE_NO_SYMLINKS : 0),
+  };
+  int fd;
+
+  while (*path == '/')
+    path++;
+  if (*path == '\0')
+    path = ".";
+  /* EAGAIN: a rename raced with ".." resolution; the kernel asks to retry. */
+  for (int tries = 0; tries < 16; tries++)
+    {
+      fd = (int) syscall (SYS_openat2, root_fd, path, &how, sizeof (how));
+      if (fd >= 0 || errno != EAGAIN)
+        break;
+    }
+  return fd;
+}
+
+/* Split `path` (without trailing slashes) into a malloc'd parent and a
+ * pointer to its last component. */
+static char *
+split_parent (const char *path, const char **base)
+{
+  char *parent = strdup (path);
+  char *slash;
+
+  if (parent == NULL)
+    return NULL;
+  slash = strrchr (parent, '/');
+  if (slash == NULL)
+    {
+      *base = path;
+      parent[0] = '\0';
+      return parent;
+    }
+  *base = path + (slash - parent) + 1;
+  *slash = '\0';
+  return parent;
+}
+
+static int create_in_root (int root_fd, const char *path, enum path_create create, bool no_symlinks,
+                           int depth, ocirun_error_t *err);
+
+/* `base` exists in `parent_fd` but does not resolve: a dangling symlink.
+ * Create what it points to, resolved inside the root like any path. */
+static int
+create_link_target (int root_fd, int parent_fd, const char *parent, const char *base,
+                    enum path_create create, bool no_symlinks, int depth, ocirun_error_t *err)
+{
+  char target[PATH_MAX];
+  cleanup_free char *full = NULL;
+  ssize_t n;
+
+  n = readlinkat (parent_fd, base, target, sizeof (target) - 1);
+  if (n < 0)
+    return ocirun_error (err, errno, "readlink `%s/%s`", parent, base);
+  target[n] = '\0';
+  if (no_symlinks)
+    return ocirun_error (err, ELOOP, "`%s/%s` is a symlink", parent, base);
+  if (target[0] == '/')
+    full = strdup (target);
+  else if (asprintf (&full, "%s/%s", parent, target) < 0)
+    full = NULL;
+  if (full == NULL)
+    return ocirun_error (err, ENOMEM, "resolve `%s/%s`", parent, base);
+  return create_in_root (root_fd, full, create, no_symlinks, depth + 1, err);
+}
+
+static int
+create_in_root (int root_fd, const char *path, enum path_create create, bool no_symlinks, int depth,
+                ocirun_error_t *err)
+{
+  cleanup_free char *clean = strdup (path);
+  cleanup_free char *parent = NULL;
+  cleanup_close int parent_fd = -1;
+  const char *base;
+  size_t len;
+  int fd, r;
+
+  if (clean == NULL)
+    return ocirun_error (err, ENOMEM, "resolve `%s`", path);
+  if (depth > MAX_LINK_DEPTH)
+    return ocirun_error (err, ELOOP, "resolve `%s`", path);
+  len = strlen (clean);
+  while (len > 0 && clean[len - 1] == '/')
+    clean[--len] = '\0';
+
+  fd = openat2_in_root (root_fd, clean, no_symlinks);
+  if (fd >= 0 || errno != ENOENT || create == PATH_NO_CREATE || len == 0)
+    {
+      if (fd < 0)
+        return ocirun_error (err, errno, "open `%s` inside the rootfs", path);
+      return fd;
+    }
+
+  parent = split_parent (clean, &base);
+  if (parent == NULL)
+    return ocirun_error (err, ENOMEM, "resolve `%s`", path);
+  if (strcmp (base, "..") == 0 || strcmp (base, ".") == 0)
+    return ocirun_error (err, ENOENT, "open `%s` inside the rootfs", path);
+  parent_fd = create_in_root (root_fd, parent, PATH_CREATE_DIR, no_symlinks, depth, err);
+  if (parent_fd < 0)
+    return -1;
+
+  /* Creation goes through the resolved parent's fd with a single,
+   * non-following component: nothing can redirect it. */
+  if (create == PATH_CREATE_DIR)
+    r = mkdirat (parent_fd, base, 0755);
+  else
+    {
+      r = openat (parent_fd, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+      if (r >= 0)
+        r = close (r);
+    }
+  if (r < 0 && errno != EEXIST)
+    return ocirun_error (err, errno, "create `%s` inside the rootfs", path);
+  if (r < 0)
+    {
+      struct stat st;
+      if (fstatat (parent_fd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+        {
+          fd = create_link_target (root_fd, parent_fd, parent, base, create, no_symlinks, depth, err);
+          if (fd < 0)
+            return -1;
+          close (fd);
+        }
+    }
+  fd = openat2_in_root (root_fd, clean, no_symlinks);
+  if (fd < 0)
+    return ocirun_error (err, errno, "open `%s` inside the rootfs", path);
+  return fd;
+}
+
+int
+path_open_in_root (int root_fd, const char *path, enum path_create create, bool no_symlinks,
+                   ocirun_error_t *err)
+{
+  return create_in_root (root_fd, path, create, no_symlinks, 0, err);
+}
