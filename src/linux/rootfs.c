@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,17 +54,55 @@ root_propagation (const oci_config *config, ocirun_error_t *err)
   return flags;
 }
 
+/* The mount point of the mount holding `path`: the nearest ancestor that
+ * is a mount root (statx, no /proc/self/mountinfo scan). */
+static int
+containing_mount (const char *path, char *out, size_t size)
+{
+  struct statx stx;
+  char *slash;
+
+  if (snprintf (out, size, "%s", path) >= (int) size)
+    return -1;
+  for (;;)
+    {
+      if (statx (AT_FDCWD, out, 0, 0, &stx) < 0)
+        return -1;
+      if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) == 0)
+        return -1;
+      if (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)
+        return 0;
+      slash = strrchr (out, '/');
+      if (slash == NULL)
+        return -1;
+      if (slash == out)
+        slash[1] = '\0';
+      else
+        *slash = '\0';
+    }
+}
+
+/* "/" gets rootfsPropagation (default rslave) as in runc.  With anything
+ * but a recursive slave or private "/", the mount holding the rootfs may
+ * still be shared with the host, and a bind of it would join the host's
+ * peer group (and make pivot_root fail): make that one mount private. */
 static int
 prepare_root (const struct rootfs_options *opts, unsigned long propagation, ocirun_error_t *err)
 {
-  if (mount (NULL, "/", NULL, propagation ? propagation : MS_SLAVE | MS_REC, NULL) < 0)
+  unsigned long flags = propagation ? propagation : MS_SLAVE | MS_REC;
+  char parent[PATH_MAX];
+
+  if (mount (NULL, "/", NULL, flags, NULL) < 0)
     return ocirun_error (err, errno, "set propagation of `/`");
+  if (flags != (MS_SLAVE | MS_REC) && flags != (MS_PRIVATE | MS_REC))
+    {
+      if (containing_mount (opts->rootfs, parent, sizeof (parent)) < 0)
+        return ocirun_error (err, errno, "find the mount holding `%s`", opts->rootfs);
+      if (mount (NULL, parent, NULL, MS_PRIVATE, NULL) < 0)
+        return ocirun_error (err, errno, "make `%s` private", parent);
+    }
   if (mount (opts->rootfs, opts->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return ocirun_error (err, errno, "bind mount rootfs `%s`", opts->rootfs);
-  /* pivot_root refuses a shared new root: the container's own "/" gets the
-   * requested propagation once it is the root (after the pivot). */
-  if ((propagation & MS_SHARED) && mount (NULL, opts->rootfs, NULL, MS_PRIVATE, NULL) < 0)
-    return ocirun_error (err, errno, "make rootfs `%s` private", opts->rootfs);
   return 0;
 }
 
