@@ -59,6 +59,11 @@ int process_apply (const oci_config *config, const oci_process *process, ocirun_
  * right after it is started, before it joins the container's cgroup. */
 int process_set_cpu_affinity (pid_t pid, const char *cpus, ocirun_error_t *err);
 
+/* Added: args[0] looked up in the PATH of process.env, as process_exec
+ * will; lets create fail early (as runc's does) on a missing binary.
+ * Returns a malloc'd path, or NULL with *err naming the binary. */
+char *process_find_executable (const oci_process *process, ocirun_error_t *err);
+
 /* Find args[0] in the PATH of process.env (not the host's) and execve it
  * with process.env (plus HOME from the container's /etc/passwd when
  * unset, as runc does); returns only on error. */

@@ -176,7 +176,12 @@ path_search (const char *file, const char *path)
       return NULL;
     }
   if (strchr (file, '/'))
-    return strdup (file);
+    {
+      if (is_executable (file, &found_errno))
+        return strdup (file);
+      errno = found_errno;
+      return NULL;
+    }
   for (const char *p = path ? path : ""; path;)
     {
       const char *end = strchrnul (p, ':');
@@ -222,6 +227,19 @@ build_env (const oci_process *p)
   return envp;
 }
 
+char *
+process_find_executable (const oci_process *p, ocirun_error_t *err)
+{
+  const char *file = p->args.len ? p->args.items[0] : "";
+  char *path = path_search (file, env_lookup (&p->env, "PATH"));
+
+  if (path == NULL && errno == ENOENT)
+    ocirun_error (err, 0, "exec: \"%s\": executable file not found in $PATH", file);
+  else if (path == NULL)
+    ocirun_error (err, errno, "exec: \"%s\"", file);
+  return path;
+}
+
 int
 process_exec (const oci_process *p, ocirun_error_t *err)
 {
@@ -230,11 +248,9 @@ process_exec (const oci_process *p, ocirun_error_t *err)
   cleanup_free char **argv = NULL;
   const char *file = p->args.len ? p->args.items[0] : "";
 
-  path = path_search (file, env_lookup (&p->env, "PATH"));
-  if (path == NULL && errno == ENOENT)
-    return ocirun_error (err, 0, "exec: \"%s\": executable file not found in $PATH", file);
+  path = process_find_executable (p, err);
   if (path == NULL)
-    return ocirun_error (err, errno, "exec: \"%s\"", file);
+    return -1;
   envp = build_env (p);
   argv = calloc (p->args.len + 1, sizeof (char *));
   if (envp == NULL || argv == NULL)

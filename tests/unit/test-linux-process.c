@@ -96,8 +96,16 @@ test_path_search (void)
   r = path_search ("tool", NULL);
   ok (r == NULL && errno == ENOENT, "no PATH in the container's env: not found (the host's PATH is not used)");
   free (r);
-  r = path_search ("./rel/x", path);
-  ok (r && strcmp (r, "./rel/x") == 0, "a name with a slash is used as is");
+  snprintf (want, sizeof (want), "%s/b/tool", dir);
+  r = path_search (want, "/nowhere");
+  ok (r && strcmp (r, want) == 0, "a name with a slash is used as is, not searched");
+  free (r);
+  snprintf (want, sizeof (want), "%s/b/plain", dir);
+  r = path_search (want, path);
+  ok (r == NULL && errno == EACCES, "a name with a slash that is not executable: EACCES");
+  free (r);
+  r = path_search ("./no/such", path);
+  ok (r == NULL && errno == ENOENT, "a name with a slash that does not exist: ENOENT");
   free (r);
   r = path_search ("", path);
   ok (r == NULL && errno == ENOENT, "an empty name is not found");
