@@ -11,6 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef HAVE_SECCOMP
+#include <seccomp.h>
+#endif
+
 #include "ocirun/cleanup.h"
 #include "src/linux/internal.h"
 #include "tests/unit/test-linux.h"
@@ -124,13 +128,14 @@ test_path_is (void)
 }
 
 /* A fake rootfs with hostile links, and a host directory next to it. */
-static char top[] = "/tmp/test-linux-mounts.XXXXXX";
+static char top[64];
 
 static void
 make_tree (void)
 {
   char path[256], host[256];
 
+  strcpy (top, "/tmp/test-linux-mounts.XXXXXX");
   if (mkdtemp (top) == NULL)
     abort ();
 #define AT(p) (snprintf (path, sizeof (path), "%s/%s", top, p), path)
@@ -160,8 +165,18 @@ open_in (int root, const char *path, enum path_create create, bool no_symlinks)
 }
 
 static void
-test_safe_path (void)
+remove_tree (void)
 {
+  char cmd[300];
+  snprintf (cmd, sizeof (cmd), "rm -rf '%s'", top);
+  if (system (cmd) != 0)
+    fprintf (stderr, "could not remove %s\n", top);
+}
+
+static void
+test_safe_path (const char *pass)
+{
+  printf ("# path resolution, %s\n", pass);
   char path[256];
   cleanup_close int root = -1;
   int fd;
@@ -206,18 +221,35 @@ test_safe_path (void)
     close (fd);
 }
 
+/* The same cases again as on a kernel without openat2: the fallback walk. */
+static void
+test_safe_path_fallback (void)
+{
+#ifdef HAVE_SECCOMP
+  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ALLOW);
+  bool loaded = ctx && seccomp_rule_add (ctx, SCMP_ACT_ERRNO (ENOSYS), SCMP_SYS (openat2), 0) == 0
+                && seccomp_load (ctx) == 0;
+
+  seccomp_release (ctx);
+  if (ok (loaded, "openat2 now fails with ENOSYS"))
+    {
+      test_safe_path ("fallback walk without openat2");
+      remove_tree ();
+    }
+#else
+  printf ("ok %d # SKIP built without libseccomp\n", ++test_count);
+#endif
+}
+
 int
 main (void)
 {
-  char cmd[300];
-
   test_flags ();
   test_data_and_propagation ();
   test_recursive ();
   test_path_is ();
-  test_safe_path ();
-  snprintf (cmd, sizeof (cmd), "rm -rf '%s'", top);
-  if (system (cmd) != 0)
-    fprintf (stderr, "could not remove %s\n", top);
+  test_safe_path ("openat2");
+  remove_tree ();
+  test_safe_path_fallback ();
   return done ();
 }
