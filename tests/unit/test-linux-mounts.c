@@ -17,7 +17,7 @@
 
 #include "ocirun/cleanup.h"
 #include "src/linux/internal.h"
-#include "tests/unit/test-linux.h"
+#include "tests/unit/tap-linux.h"
 
 static int
 parse (struct mount_opts *o, char **items, size_t len)

@@ -13,7 +13,7 @@
 #include "ocirun/cleanup.h"
 #include "ocirun/linux.h"
 #include "src/linux/internal.h"
-#include "tests/unit/test-linux.h"
+#include "tests/unit/tap-linux.h"
 
 static void
 test_caps (void)
