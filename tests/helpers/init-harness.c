@@ -87,6 +87,40 @@ child (const oci_config *config, const struct rootfs_options *opts, int console_
 }
 
 static int
+wait_status (pid_t pid)
+{
+  int status;
+
+  if (waitpid (pid, &status, 0) < 0)
+    return perror ("waitpid"), 1;
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+/* The namespaces are unshared in a forked helper, not in the harness
+ * itself: a process left in a pid namespace whose init is gone cannot
+ * fork any more (LeakSanitizer's exit-time check needs to). */
+static int
+spawn (const oci_config *config, const struct rootfs_options *opts, int flags, int console_fd)
+{
+  pid_t pid = fork ();
+
+  if (pid < 0)
+    return perror ("fork"), 1;
+  if (pid == 0)
+    {
+      if (unshare (flags) < 0)
+        _exit ((perror ("unshare"), 1));
+      pid = fork ();
+      if (pid < 0)
+        _exit ((perror ("fork"), 1));
+      if (pid == 0)
+        _exit (child (config, opts, console_fd));
+      _exit (wait_status (pid));
+    }
+  return wait_status (pid);
+}
+
+static int
 run (const char *bundle_arg, bool no_pivot, const char *console)
 {
   cleanup_error ocirun_error_t err = NULL;
@@ -94,8 +128,8 @@ run (const char *bundle_arg, bool no_pivot, const char *console)
   cleanup_free char *config_path = NULL, *rootfs_rel = NULL;
   char bundle[PATH_MAX], rootfs[PATH_MAX];
   struct rootfs_options opts = { .bundle = bundle, .rootfs = rootfs, .no_pivot = no_pivot };
-  int flags, status, console_fd = -1;
-  pid_t pid;
+  cleanup_close int console_fd = -1;
+  int flags;
 
   if (realpath (bundle_arg, bundle) == NULL)
     return perror (bundle_arg), 1;
@@ -111,16 +145,7 @@ run (const char *bundle_arg, bool no_pivot, const char *console)
     return perror (config->root_path), 1;
   if (console && (console_fd = connect_console (console, &err)) < 0)
     return fail (&err);
-  if (unshare (flags) < 0)
-    return perror ("unshare"), 1;
-  pid = fork ();
-  if (pid < 0)
-    return perror ("fork"), 1;
-  if (pid == 0)
-    _exit (child (config, &opts, console_fd));
-  if (waitpid (pid, &status, 0) < 0)
-    return perror ("waitpid"), 1;
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+  return spawn (config, &opts, flags, console_fd);
 }
 
 int
