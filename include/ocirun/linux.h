@@ -38,7 +38,8 @@ int linux_set_hostname (const oci_config *config, ocirun_error_t *err);
 
 /* src/linux/rootfs.c: propagation, bind the rootfs, config.mounts, /dev,
  * pivot_root (or chroot), process.cwd created if missing (as runc does),
- * maskedPaths, readonlyPaths, root.readonly.  On return the process's
+ * linux.sysctl (validated first: a key of a namespace the container does
+ * not have is an error), maskedPaths, readonlyPaths, root.readonly.  On return the process's
  * root and cwd are the container's "/". */
 int rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err);
 

@@ -97,6 +97,15 @@ bool devices_dev_is_bind (const oci_config *config);
  * /dev/console for a terminal's bind. */
 int devices_setup (int root_fd, const oci_config *config, bool in_userns, ocirun_error_t *err);
 
+/* ---- linux.sysctl (sysctl.c) ------------------------------------------ */
+
+/* runc's rules: ipc keys need an ipc namespace, net.* a network one,
+ * kernel.domainname a uts one; kernel.hostname and the rest are refused. */
+int sysctl_check_key (const oci_config *config, const char *key, ocirun_error_t *err);
+int sysctl_validate (const oci_config *config, ocirun_error_t *err);
+/* Write them under /proc/sys (the container's, after pivot_root). */
+int sysctl_apply (const oci_config *config, ocirun_error_t *err);
+
 /* ---- capabilities (caps.c) --------------------------------------------- */
 
 /* CAP_CHOWN -> 0 ...; -1 when the name is no capability. */

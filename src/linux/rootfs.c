@@ -216,6 +216,8 @@ finish_inside (const oci_config *config, ocirun_error_t *err)
       if (cwd < 0)
         return ocirun_error_wrap (err, "cwd");
     }
+  if (sysctl_apply (config, err) < 0)
+    return -1;
   for (size_t i = 0; l && i < l->readonly_paths.len; i++)
     if (readonly_path (l->readonly_paths.items[i], err) < 0)
       return -1;
@@ -237,7 +239,7 @@ rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ociru
   bool in_userns;
 
   propagation = root_propagation (config, err);
-  if (err && *err)
+  if ((err && *err) || sysctl_validate (config, err) < 0)
     return -1;
   in_userns = has_namespace (config, OCI_NS_USER) || running_in_userns ();
   if (prepare_root (opts, propagation, err) < 0)

@@ -356,3 +356,22 @@ CapBnd:	0000000000000000" ]
   [ "$(sed -n 4p <<<"$out")" = "$(sed -n 5p <<<"$out")" ]
   [ "$(sed -n 6p <<<"$out")" = all-ttys ]
 }
+
+@test "linux.sysctl: namespaced keys are written, others refused as runc does" {
+  bundle_jq "$B" '.linux.sysctl = {"kernel.shmmax": "12345678", "net.ipv4.ip_forward": "1", "kernel.domainname": "sysctl.example", "net/ipv4/conf/lo/forwarding": "1"}'
+  ctr_sh 'cat /proc/sys/kernel/shmmax /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/domainname /proc/sys/net/ipv4/conf/lo/forwarding'
+  echo "$output"; [ "$status" -eq 0 ]
+  [ "$output" = "12345678
+1
+sysctl.example
+1" ]
+  [ "$(cat /proc/sys/kernel/domainname)" != sysctl.example ]
+  bundle_jq "$B" '.linux.sysctl = {"vm.swappiness": "1"}'
+  ctr true
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'sysctl `vm.swappiness` is not in a separate kernel namespace'* ]]
+  bundle_jq "$B" '.linux.sysctl = {"net.ipv4.ip_forward": "1"} | .linux.namespaces |= map(select(.type != "network"))'
+  ctr true
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"host's network namespace"* ]]
+}
