@@ -31,6 +31,7 @@ setup() {
 # state is no baseline: nothing of ours (under $TMP) may stay mounted.
 teardown() {
   local left
+  [ -z "${RACER:-}" ] || kill "$RACER" 2>/dev/null || true
   left=$(grep -F "$TMP" /proc/self/mountinfo || true)
   rm -rf "$TMP"
   [ -z "$left" ] || {
@@ -228,6 +229,36 @@ host-dev" ]
   host_dir_unchanged
   [ -d "$B/rootfs$HOSTDIR/x/y" ]
   [ -d "$B/rootfs/tmp/z" ]
+}
+
+@test "hostile bundle: a destination swapped for a symlink while mounting never reaches the host" {
+  mkdir -p "$TMP/src" "$B/rootfs/race"
+  echo bound >"$TMP/src/f"
+  ln -s "$HOSTDIR" "$B/rootfs/race.link"
+  bundle_jq "$B" '.mounts += [
+    {"destination": "/race/sub", "type": "tmpfs", "source": "tmpfs"},
+    {"destination": "/race/bind", "type": "bind", "source": "'"$TMP"'/src", "options": ["bind", "ro"]},
+    {"destination": "/race/dev", "type": "devpts", "source": "devpts", "options": ["newinstance"]}]'
+  bundle_args "$B" true
+  # Swap /race and a symlink to the host directory (renameat2 RENAME_EXCHANGE)
+  # as fast as possible while containers start.
+  python3 -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+os.chdir(sys.argv[1])
+while True:
+    libc.syscall(316, -100, b"race", -100, b"race.link", 2)
+' "$B/rootfs" &
+  RACER=$!
+  ok=0
+  for _ in $(seq 40); do
+    if $WRAP "$HARNESS" "$B" 2>/dev/null; then ok=$((ok + 1)); fi
+  done
+  kill "$RACER"
+  wait "$RACER" || true
+  RACER=
+  echo "$ok of 40 runs succeeded"
+  host_dir_unchanged
 }
 
 @test "hostile bundle: proc through a symlink is refused" {
