@@ -23,6 +23,7 @@ struct mount_opts
   uint64_t rec_attr_set;     /* MOUNT_ATTR_* set recursively (rro, rnosuid...) */
   uint64_t rec_attr_clr;     /* MOUNT_ATTR_* cleared recursively (rrw, rsuid...) */
   char *data;                /* unknown options, comma-joined; NULL when none */
+  bool tmpcopyup;            /* tmpfs starts with a copy of the directory it covers */
 };
 
 /* Split `options` (a mount's options array) into flags, propagation,
@@ -83,6 +84,10 @@ bool path_is (const char *path, const char *want);
 /* After mounting on top of `under_fd`, open the new mount at `path` and
  * check it really is a different mount than under_fd's. */
 int mount_reopen (int root_fd, const char *path, int under_fd, ocirun_error_t *err);
+
+/* tmpcopyup: copy what the directory under_fd (taken before the mount)
+ * held into the mount at top_fd (tmpcopyup.c). */
+int mount_tmpcopyup (int under_fd, int top_fd, const char *dest, ocirun_error_t *err);
 
 /* cgroup / cgroup2 entries (mount-cgroup.c). */
 int mount_cgroup (const struct mount_ctx *ctx, const oci_mount *m, const struct mount_opts *opts,

@@ -10,7 +10,7 @@
 
 #include "src/linux/internal.h"
 
-enum opt_kind { OPT_FLAG, OPT_CLEAR, OPT_PROPAGATION, OPT_REC_SET, OPT_REC_CLEAR, OPT_REC_ATIME };
+enum opt_kind { OPT_FLAG, OPT_CLEAR, OPT_PROPAGATION, OPT_REC_SET, OPT_REC_CLEAR, OPT_REC_ATIME, OPT_TMPCOPYUP };
 
 struct mount_opt_def
 {
@@ -78,6 +78,7 @@ static const struct mount_opt_def mount_opt_table[] = {
   { "suid", OPT_CLEAR, MS_NOSUID },
   { "symfollow", OPT_CLEAR, MS_NOSYMFOLLOW },
   { "sync", OPT_FLAG, MS_SYNCHRONOUS },
+  { "tmpcopyup", OPT_TMPCOPYUP, 0 },
   { "unbindable", OPT_PROPAGATION, MS_UNBINDABLE },
 };
 
@@ -144,6 +145,9 @@ apply_def (const struct mount_opt_def *def, struct mount_opts *out, ocirun_error
       /* The atime modes are one field: replace it as a whole. */
       out->rec_attr_set = (out->rec_attr_set & ~(uint64_t) MOUNT_ATTR__ATIME) | def->value;
       out->rec_attr_clr |= MOUNT_ATTR__ATIME;
+      break;
+    case OPT_TMPCOPYUP:
+      out->tmpcopyup = true;
       break;
     }
   return 0;

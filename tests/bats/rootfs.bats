@@ -198,6 +198,27 @@ host-dev" ]
   [[ "$output" == *"ro-not-recursive"* ]]
 }
 
+@test "tmpcopyup: a tmpfs over a directory starts with its content, owners and modes" {
+  mkdir -p "$B/rootfs/data/sub"
+  echo kept >"$B/rootfs/data/sub/f"
+  chown 1000:1001 "$B/rootfs/data/sub/f"
+  chmod 4755 "$B/rootfs/data/sub/f"
+  ln -s /etc/passwd "$B/rootfs/data/link"
+  bundle_jq "$B" '.mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "mode=755"]},
+    {"destination": "/etc", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "ro"]}]'
+  ctr_sh 'cat /data/sub/f; stat -c "%u:%g %a" /data/sub/f; readlink /data/link; echo new >/data/new; cat /data/new; head -1 /etc/passwd; touch /etc/x 2>&1; grep -E " /(data|etc) " /proc/self/mountinfo | cut -d" " -f5,6,9'
+  echo "$output"; [ "$status" -eq 0 ]
+  [ "${lines[0]}" = kept ]
+  [ "${lines[1]}" = "1000:1001 4755" ]
+  [ "${lines[2]}" = /etc/passwd ]
+  [ "${lines[3]}" = new ]
+  [[ "${lines[4]}" == root:* ]]
+  [[ "${lines[5]}" == *"Read-only file system"* ]]
+  [[ "${lines[6]}" == "/data rw,"*" tmpfs" ]]
+  [[ "${lines[7]}" == "/etc ro,"*" tmpfs" ]]
+  [ ! -e "$B/rootfs/data/new" ]
+}
+
 @test "cgroup2 and mqueue mounts, and an unknown option reaches the filesystem" {
   bundle_jq "$B" '.mounts += [{"destination": "/cg2", "type": "cgroup2", "source": "cgroup2", "options": ["ro"]}]'
   ctr_sh 'test -f /cg2/cgroup.procs && echo has-procs; grep " /cg2 " /proc/self/mountinfo | cut -d" " -f6,9'

@@ -55,6 +55,11 @@ test_flags (void)
   ok (o.flags == (MS_NOSYMFOLLOW | MS_REMOUNT), "strictatime, relatime, nosymfollow, remount");
   mount_opts_release (&o);
 
+  PARSE (&o, "tmpcopyup", "mode=755");
+  ok (o.tmpcopyup && o.flags == 0 && o.data && strcmp (o.data, "mode=755") == 0,
+      "tmpcopyup is ours, not the filesystem's");
+  mount_opts_release (&o);
+
   PARSE (&o, "bind");
   ok (o.flags == MS_BIND, "bind");
   mount_opts_release (&o);
