@@ -189,7 +189,12 @@ mount_bind (const struct mount_ctx *ctx, const oci_mount *m, const struct mount_
                               false, err);
   if (target < 0)
     return -1;
-  if (mount (src, proc_fd_path (target, path), NULL, MS_BIND | (opts->flags & MS_REC), NULL) < 0)
+  if (opts->idmap || m->uid_mappings_len || m->gid_mappings_len)
+    {
+      if (mount_bind_idmapped (ctx, m, src, target, opts, err) < 0)
+        return -1;
+    }
+  else if (mount (src, proc_fd_path (target, path), NULL, MS_BIND | (opts->flags & MS_REC), NULL) < 0)
     return ocirun_error (err, errno, "bind mount `%s` on `%s`", src, m->destination);
   return mount_finish (ctx->root_fd, m->destination, opts, target, extra, err);
 }
@@ -216,6 +221,8 @@ mount_filesystem (const struct mount_ctx *ctx, const oci_mount *m, const struct 
   char path[PROC_FD_PATH_MAX];
   struct stat st;
 
+  if (opts->idmap || m->uid_mappings_len || m->gid_mappings_len)
+    return ocirun_error (err, EINVAL, "id-mapped mount on `%s`: only bind mounts can be id-mapped", m->destination);
   /* proc and sysfs through a symlink could hide the host's view of
    * sensitive files elsewhere in the rootfs: runc refuses them too. */
   target = path_open_in_root (ctx->root_fd, m->destination, PATH_CREATE_DIR, procfs, err);

@@ -115,6 +115,14 @@ mount_all (const oci_config *config, const struct rootfs_options *opts, int root
     .has_cgroupns = has_namespace (config, OCI_NS_CGROUP),
   };
 
+  if (config->linux)
+    {
+      ctx.uid_mappings = config->linux->uid_mappings;
+      ctx.uid_mappings_len = config->linux->uid_mappings_len;
+      ctx.gid_mappings = config->linux->gid_mappings;
+      ctx.gid_mappings_len = config->linux->gid_mappings_len;
+    }
+
   for (size_t i = 0; i < config->mounts_len; i++)
     if (mount_entry (&ctx, &config->mounts[i], err) < 0)
       return -1;

@@ -68,6 +68,40 @@ test_flags (void)
   mount_opts_release (&o);
 }
 
+/* Every name runc knows is an option, not filesystem data (this also
+ * catches a table that is no longer sorted for bsearch). */
+static void
+test_every_name_known (void)
+{
+  static const char *const names[] = {
+    "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "idmap", "iversion",
+    "lazytime", "loud", "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion", "nolazytime",
+    "nomand", "norelatime", "nostrictatime", "nosuid", "nosymfollow", "private", "ratime", "rbind", "rdev",
+    "rdiratime", "relatime", "remount", "rexec", "ridmap", "rnoatime", "rnodev", "rnodiratime", "rnoexec",
+    "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro", "rprivate", "rrelatime", "rro", "rrw",
+    "rshared", "rslave", "rstrictatime", "rsuid", "rsymfollow", "runbindable", "rw", "shared", "silent",
+    "slave", "strictatime", "suid", "symfollow", "sync", "tmpcopyup", "unbindable",
+  };
+  struct mount_opts o;
+
+  for (size_t i = 0; i < sizeof (names) / sizeof (names[0]); i++)
+    {
+      char *one[] = { (char *) names[i] };
+      parse (&o, one, 1);
+      if (o.data != NULL)
+        {
+          ok (false, "`%s` is a known option", names[i]);
+          mount_opts_release (&o);
+          return;
+        }
+    }
+  ok (true, "all %zu option names are known", sizeof (names) / sizeof (names[0]));
+  PARSE (&o, "ridmap");
+  ok (o.idmap && o.idmap_recursive, "ridmap");
+  PARSE (&o, "idmap");
+  ok (o.idmap && !o.idmap_recursive, "idmap");
+}
+
 static void
 test_data_and_propagation (void)
 {
@@ -250,6 +284,7 @@ int
 main (void)
 {
   test_flags ();
+  test_every_name_known ();
   test_data_and_propagation ();
   test_recursive ();
   test_path_is ();
