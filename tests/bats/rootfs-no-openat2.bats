@@ -13,3 +13,11 @@
   echo "$output"
   [ "$status" -eq 0 ]
 }
+
+@test "the rootfs suite passes through the init harness (the src/linux modules alone), without openat2" {
+  wrapper="$TOP_BUILDDIR/tests/helpers/no-openat2"
+  [ -x "$wrapper" ] || skip "built without libseccomp"
+  ROOTFS_DRIVER=harness ROOTFS_WRAP=$wrapper run bats --tap "$TOP_SRCDIR/tests/bats/rootfs.bats"
+  echo "$output"
+  [ "$status" -eq 0 ]
+}
