@@ -132,7 +132,9 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return -1;
   if (asprintf (&fifo, "%s/" FIFO_FILE, cr->dir) < 0)
     return ocirun_error (err, ENOMEM, "allocate");
-  if (mkfifo (fifo, 0622) < 0)
+  /* Writable by the container's root even when a user namespace maps it
+   * to another host uid; chmod because mkfifo's mode obeys the umask. */
+  if (mkfifo (fifo, 0622) < 0 || chmod (fifo, 0622) < 0)
     return ocirun_error (err, errno, "mkfifo `%s`", fifo);
   if (cgroup_resolve (cr->config->linux ? cr->config->linux->cgroups_path : NULL, cr->opts->id, &cr->cgroups, err) < 0)
     return -1;
@@ -143,6 +145,15 @@ prepare (struct creation *cr, ocirun_error_t *err)
       cr->console_fd = connect_console (cr->opts->console_socket, err);
       if (cr->console_fd < 0)
         return -1;
+    }
+  else if (cr->config->process && cr->config->process->terminal)
+    {
+      /* Foreground run: the pty master comes to us (see console.c). */
+      int sv[2];
+      if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return ocirun_error (err, errno, "create the console socketpair");
+      cr->console_peer = sv[0];
+      cr->console_fd = sv[1];
     }
   return 0;
 }
@@ -291,6 +302,8 @@ creation_release (struct creation *cr)
     close (cr->sync_fd);
   if (cr->console_fd >= 0)
     close (cr->console_fd);
+  if (cr->console_peer >= 0)
+    close (cr->console_peer);
   if (cr->lock_fd >= 0)
     close (cr->lock_fd);
   oci_config_free (cr->config);

@@ -13,7 +13,8 @@ struct creation
   bool own_dir; /* created by us: removed on failure */
   int lock_fd;
   int sync_fd;
-  int console_fd;
+  int console_fd;   /* the init's end: connected --console-socket or our pair */
+  int console_peer; /* foreground run: where the pty master arrives */
   oci_config *config;
   char **cgroups;
   pid_t pid;    /* the init */
@@ -22,7 +23,7 @@ struct creation
   char created[64];
 };
 
-#define CREATION_INIT(o) { .opts = (o), .lock_fd = -1, .sync_fd = -1, .console_fd = -1 }
+#define CREATION_INIT(o) { .opts = (o), .lock_fd = -1, .sync_fd = -1, .console_fd = -1, .console_peer = -1 }
 
 int creation_run (struct creation *cr, ocirun_error_t *err);
 void creation_release (struct creation *cr);

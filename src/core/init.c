@@ -93,6 +93,18 @@ join_session_keyring (const char *id, ocirun_error_t *err)
   return 0;
 }
 
+/* In a user namespace our host ids are unmapped: become its root (the
+ * maps are written by now), keeping the namespace's full capabilities. */
+static int
+become_userns_root (ocirun_error_t *err)
+{
+  if (setresgid (0, 0, 0) < 0)
+    return ocirun_error (err, errno, "setresgid to the user namespace's root");
+  if (setresuid (0, 0, 0) < 0)
+    return ocirun_error (err, errno, "setresuid to the user namespace's root");
+  return 0;
+}
+
 /* Everything between GO and READY, inside the container's namespaces. */
 static int
 init_setup (struct init_ctx *ctx, ocirun_error_t *err)
@@ -104,6 +116,8 @@ init_setup (struct init_ctx *ctx, ocirun_error_t *err)
     return -1;
   if (setsid () < 0)
     return ocirun_error (err, errno, "setsid");
+  if (ns_has (c, OCI_NS_USER) && become_userns_root (err) < 0)
+    return -1;
   /* After the parent moved us into the container's cgroup, so that it is
    * the root of the new cgroup namespace. */
   if ((ns_new_flags (c) & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)

@@ -106,6 +106,24 @@ pid_t init_spawn (struct init_ctx *ctx, pid_t *helper, ocirun_error_t *err);
  * Returns in the caller (the shim never returns). */
 int shim_spawn (struct init_ctx *ctx, const char *state_dir, ocirun_error_t *err);
 
+/* --- src/core/console.c: the foreground run's terminal ------------------ */
+#include <poll.h>
+#include <termios.h>
+
+struct console_proxy
+{
+  int master;
+  bool raw;
+  bool stdin_closed;
+  struct termios saved;
+};
+
+int console_recv_master (int sock, ocirun_error_t *err);
+void console_proxy_start (struct console_proxy *p, int master);
+int console_proxy_io (struct console_proxy *p, short stdin_events, short master_events);
+void console_resize (struct console_proxy *p);
+void console_proxy_stop (struct console_proxy *p);
+
 /* --- src/core/create.c -------------------------------------------------------- */
 /* Kill a recorded process and wait until it is gone. */
 int kill_and_wait (pid_t pid, uint64_t start_time, ocirun_error_t *err);

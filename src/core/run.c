@@ -19,12 +19,14 @@
 #include "ocirun/utils.h"
 
 static int
-forward_signals (int sfd, int pidfd, ocirun_error_t *err)
+forward_signals (int sfd, int pidfd, struct console_proxy *console, ocirun_error_t *err)
 {
   struct signalfd_siginfo si;
 
   while (read (sfd, &si, sizeof (si)) == (ssize_t) sizeof (si))
     {
+      if (si.ssi_signo == SIGWINCH && console)
+        console_resize (console);
       if (si.ssi_signo == SIGCHLD || si.ssi_signo == SIGWINCH || si.ssi_signo == SIGURG)
         continue;
       if (pidfd_send (pidfd, si.ssi_signo) < 0 && errno != ESRCH)
@@ -53,16 +55,27 @@ reap (pid_t init, int *status)
 }
 
 static int
-wait_init (pid_t pid, int pidfd, int sfd, int *status, ocirun_error_t *err)
+wait_init (pid_t pid, int pidfd, int sfd, struct console_proxy *console, int *status, ocirun_error_t *err)
 {
   for (;;)
     {
-      struct pollfd p[2] = { { .fd = sfd, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
-      if (poll (p, 2, -1) < 0 && errno != EINTR)
+      bool tty = console && console->master >= 0;
+      struct pollfd p[4] = {
+        { .fd = sfd, .events = POLLIN },
+        { .fd = pidfd, .events = POLLIN },
+        { .fd = tty && !console->stdin_closed ? 0 : -1, .events = POLLIN },
+        { .fd = tty ? console->master : -1, .events = POLLIN },
+      };
+      if (poll (p, 4, -1) < 0 && errno != EINTR)
         return ocirun_error (err, errno, "poll");
-      if (p[0].revents && forward_signals (sfd, pidfd, err) < 0)
+      if (p[0].revents && forward_signals (sfd, pidfd, console, err) < 0)
         return -1;
-      if (reap (pid, status))
+      if (tty && console_proxy_io (console, p[2].revents, p[3].revents) < 0)
+        {
+          close (console->master);
+          console->master = -1;
+        }
+      if (p[1].revents && reap (pid, status))
         return 0;
     }
 }
@@ -71,7 +84,8 @@ static int
 run_created (struct creation *cr, int sfd, bool keep, int *exit_code, ocirun_error_t *err)
 {
   cleanup_close int pidfd = -1;
-  int status = 0;
+  struct console_proxy console = { .master = -1 };
+  int status = 0, ret;
 
   /* Release the lock: start and delete take it again. */
   close (cr->lock_fd);
@@ -85,7 +99,16 @@ run_created (struct creation *cr, int sfd, bool keep, int *exit_code, ocirun_err
       container_delete (cr->opts->root, cr->opts->id, true, &derr);
       return -1;
     }
-  if (wait_init (cr->pid, pidfd, sfd, &status, err) < 0)
+  if (cr->console_peer >= 0)
+    {
+      int master = console_recv_master (cr->console_peer, err);
+      if (master < 0)
+        return -1;
+      console_proxy_start (&console, master);
+    }
+  ret = wait_init (cr->pid, pidfd, sfd, cr->console_peer >= 0 ? &console : NULL, &status, err);
+  console_proxy_stop (&console);
+  if (ret < 0)
     return -1;
   *exit_code = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
   if (keep)

@@ -89,12 +89,14 @@ container_start (const char *root, const char *id, ocirun_error_t *err)
     return ocirun_error (err, 0, "cannot start container `%s`: its config has no process", id);
   if (asprintf (&path, "%s/" FIFO_FILE, st.dir) < 0)
     return ocirun_error (err, ENOMEM, "allocate");
-  fifo = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fifo < 0)
-    return ocirun_error (err, errno, "open the exec fifo `%s`", path);
+  /* The pidfd first: opening the fifo lets the init exec, and a short
+   * process may be gone (and reaped) right after. */
   pidfd = pidfd_open_checked (st.pid, st.start_time);
   if (pidfd < 0)
     return ocirun_error (err, 0, "cannot start a container that has stopped");
+  fifo = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    return ocirun_error (err, errno, "open the exec fifo `%s`", path);
   ret = wait_exec (fifo, pidfd, err);
   /* Started or failed: either way it is no longer `created`. */
   unlink (path);

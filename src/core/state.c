@@ -266,9 +266,15 @@ int
 state_record_exit (const char *dir, int wait_status)
 {
   char path[4096], buf[256], when[64];
+  cleanup_close int lock = -1;
   int code, len;
   ocirun_error_t err = NULL;
 
+  /* Under the container's lock: a concurrent delete either finishes first
+   * (the directory is gone and the write fails) or waits for us. */
+  lock = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock < 0 || flock (lock, LOCK_EX) < 0)
+    return -1;
   code = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
   format_rfc3339_nano (when, sizeof (when));
   len = snprintf (buf, sizeof (buf), "status=%d\nexited=%s\n", code, when);
