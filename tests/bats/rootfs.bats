@@ -140,6 +140,24 @@ example.org" ]
   host_dir_unchanged
 }
 
+@test "/dev in a user namespace: devices are bind mounts of the host's nodes" {
+  [ "${ROOTFS_DRIVER:-ocirun}" = ocirun ] || skip "the harness makes no user namespace"
+  # the namespace's root is host uid 100000: it must reach the rootfs
+  chmod 755 "$TMP" "$B"
+  bundle_jq "$B" '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]'
+  ctr_sh 'stat -c "%n %t:%T" /dev/null /dev/tty /dev/fuse; echo x >/dev/null && echo writes; grep -E " /dev/(null|fuse) " /proc/self/mountinfo | cut -d" " -f4,5'
+  echo "$output"; [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/null 1:3" ]
+  [ "${lines[1]}" = "/dev/tty 5:0" ]
+  [ "${lines[2]}" = "/dev/fuse a:e5" ]
+  [ "${lines[3]}" = writes ]
+  [ "${lines[4]}" = "/null /dev/null" ]
+  [ "${lines[5]}" = "/fuse /dev/fuse" ]
+}
+
 @test "/dev bind-mounted from the host is left alone" {
   bundle_jq "$B" '.mounts |= map(select(.destination | startswith("/dev") | not)) | .mounts += [{"destination": "/dev", "type": "bind", "source": "/dev", "options": ["rbind", "nosuid"]}]'
   ctr_sh 'test -L /dev/ptmx && echo symlink || echo host-ptmx; test -e /dev/kmsg && echo host-dev'
