@@ -147,8 +147,9 @@ example.org" ]
   bundle_jq "$B" '.linux.namespaces += [{"type": "user"}]
     | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
     | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]'
-  ctr_sh 'stat -c "%n %t:%T" /dev/null /dev/tty /dev/fuse; echo x >/dev/null && echo writes; grep -E " /dev/(null|fuse) " /proc/self/mountinfo | cut -d" " -f4,5'
+    | .linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]
+    | .mounts += [{"destination": "/tmp/cg2", "type": "cgroup2", "source": "cgroup2", "options": ["ro"]}]'
+  ctr_sh 'stat -c "%n %t:%T" /dev/null /dev/tty /dev/fuse; echo x >/dev/null && echo writes; grep -E " /dev/(null|fuse) " /proc/self/mountinfo | cut -d" " -f4,5; grep " /tmp/cg2 " /proc/self/mountinfo | cut -d" " -f4,6; test -f /tmp/cg2/cgroup.procs && echo cgroup-dir'
   echo "$output"; [ "$status" -eq 0 ]
   [ "${lines[0]}" = "/dev/null 1:3" ]
   [ "${lines[1]}" = "/dev/tty 5:0" ]
@@ -156,6 +157,10 @@ example.org" ]
   [ "${lines[3]}" = writes ]
   [ "${lines[4]}" = "/null /dev/null" ]
   [ "${lines[5]}" = "/fuse /dev/fuse" ]
+  # no cgroup namespace: the kernel refuses a fresh cgroup2 mount, so the
+  # container's own cgroup is bound instead (its root is not "/")
+  [[ "${lines[6]}" == /?*" ro,"* ]]
+  [ "${lines[7]}" = cgroup-dir ]
 }
 
 @test "/dev bind-mounted from the host is left alone" {
