@@ -54,6 +54,21 @@ int terminal_setup (const oci_process *process, int console_fd, ocirun_error_t *
  * user and groups, capabilities (libcap), noNewPrivileges, umask, cwd. */
 int process_apply (const oci_config *config, const oci_process *process, ocirun_error_t *err);
 
+/* Added for seccomp: process_apply with the filter loaded at runc's point.
+ * load(data, err) runs after rlimits, oomScoreAdj, priorities, personality
+ * and affinity; with noNewPrivileges false it runs before the bounding set,
+ * groups, ids and capabilities change (loading then needs CAP_SYS_ADMIN);
+ * with noNewPrivileges true it runs last, after PR_SET_NO_NEW_PRIVS, umask
+ * and chdir.  Only process_exec's PATH lookup (stat, access) and execve
+ * follow.  process_apply is this with load NULL. */
+struct process_seccomp_hook
+{
+  int (*load) (void *data, ocirun_error_t *err);
+  void *data;
+};
+int process_apply_with_seccomp (const oci_config *config, const oci_process *process,
+                                const struct process_seccomp_hook *hook, ocirun_error_t *err);
+
 /* Added: set the CPU affinity of `pid` (0: the caller) to a CPU list
  * ("0-3,7"); NULL or "" does nothing.  process_apply applies
  * execCPUAffinity.final with it; the core applies .initial to the init

@@ -116,12 +116,23 @@ switch_user (const oci_user *u, ocirun_error_t *err)
   return 0;
 }
 
+static int
+load_seccomp (const struct process_seccomp_hook *hook, ocirun_error_t *err)
+{
+  return hook && hook->load ? hook->load (hook->data, err) : 0;
+}
+
 int
-process_apply (const oci_config *config, const oci_process *p, ocirun_error_t *err)
+process_apply_with_seccomp (const oci_config *config, const oci_process *p, const struct process_seccomp_hook *hook,
+                            ocirun_error_t *err)
 {
   bool cwd_done = false;
 
-  if (apply_as_root (config, p, err) < 0 || caps_apply_bounding (p->capabilities, err) < 0)
+  if (apply_as_root (config, p, err) < 0)
+    return -1;
+  if (!p->no_new_privileges && load_seccomp (hook, err) < 0)
+    return -1;
+  if (caps_apply_bounding (p->capabilities, err) < 0)
     return -1;
   /* cwd first as root (it may be reachable only for root), again as the
    * user if root was refused (root squashing on network filesystems). */
@@ -136,7 +147,15 @@ process_apply (const oci_config *config, const oci_process *p, ocirun_error_t *e
   umask (p->user.has_umask ? p->user.umask : 0022);
   if (!cwd_done && chdir (p->cwd) < 0)
     return ocirun_error (err, errno, "chdir to cwd `%s`", p->cwd);
+  if (p->no_new_privileges && load_seccomp (hook, err) < 0)
+    return -1;
   return 0;
+}
+
+int
+process_apply (const oci_config *config, const oci_process *p, ocirun_error_t *err)
+{
+  return process_apply_with_seccomp (config, p, NULL, err);
 }
 
 const char *

@@ -485,3 +485,23 @@ sysctl.example
   [ "$status" -eq 1 ]
   [[ "$output" == *"host's network namespace"* ]]
 }
+
+@test "seccomp hook: loaded while privileged without noNewPrivileges, after the user switch with it" {
+  grep -q '^#define HAVE_SECCOMP 1' "$TOP_BUILDDIR/config.h" || skip "built without libseccomp"
+  bundle_jq "$B" '.process.user = {"uid": 1000, "gid": 1000} | .process.noNewPrivileges = false'
+  bundle_args "$B" sh -c 'mkdir /tmp/d 2>&1; echo rc=$?'
+  # a non-root user without no_new_privs could not load it: it was loaded before the switch
+  run $WRAP "$HARNESS" --seccomp-deny mkdir "$B"
+  echo "$output"; [ "$status" -eq 0 ]
+  [[ "$output" == *"Operation not permitted"*"rc=1"* ]]
+  # with no_new_privs it comes last: a filter denying setresuid does not stop the switch
+  bundle_jq "$B" '.process.noNewPrivileges = true'
+  bundle_args "$B" id -u
+  run $WRAP "$HARNESS" --seccomp-deny setresuid "$B"
+  echo "$output"; [ "$status" -eq 0 ]
+  [ "$output" = 1000 ]
+  bundle_jq "$B" '.process.noNewPrivileges = false'
+  run $WRAP "$HARNESS" --seccomp-deny setresuid "$B"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"setuid to 1000: Operation not permitted"* ]]
+}

@@ -5,7 +5,10 @@
  * rootfs_setup, terminal_setup (with --console-socket), process_apply and
  * process_exec.  Exits with the child's status (128+N for a signal).
  *
- *   init-harness [--no-pivot] [--console-socket PATH] BUNDLE            */
+ * --seccomp-deny NAME loads, through process_apply_with_seccomp's hook, a
+ * filter that fails syscall NAME with EPERM (to test where it is loaded).
+ *
+ *   init-harness [--no-pivot] [--console-socket PATH] [--seccomp-deny NAME] BUNDLE */
 #include "config.h"
 
 #include <errno.h>
@@ -23,6 +26,37 @@
 #include "ocirun/cleanup.h"
 #include "ocirun/error.h"
 #include "ocirun/linux.h"
+
+#ifdef HAVE_SECCOMP
+#include <seccomp.h>
+#endif
+
+static const char *seccomp_deny;
+
+/* The hook: libseccomp must not set no_new_privs itself (the config
+ * decides), so loading without it needs CAP_SYS_ADMIN, as in runc. */
+static int
+load_deny_filter (void *data, ocirun_error_t *err)
+{
+#ifdef HAVE_SECCOMP
+  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ALLOW);
+  int r;
+
+  (void) data;
+  if (ctx == NULL)
+    return ocirun_error (err, ENOMEM, "seccomp_init");
+  r = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
+  if (r == 0)
+    r = seccomp_rule_add (ctx, SCMP_ACT_ERRNO (EPERM), seccomp_syscall_resolve_name (seccomp_deny), 0);
+  if (r == 0)
+    r = seccomp_load (ctx);
+  seccomp_release (ctx);
+  return r < 0 ? ocirun_error (err, -r, "load the seccomp filter denying `%s`", seccomp_deny) : 0;
+#else
+  (void) data;
+  return ocirun_error (err, ENOSYS, "built without libseccomp");
+#endif
+}
 
 static int
 fail (ocirun_error_t *err)
@@ -81,7 +115,9 @@ child (const oci_config *config, const struct rootfs_options *opts, int console_
     return fail (&err);
   if (console_fd >= 0)
     close (console_fd);
-  if (process_apply (config, config->process, &err) < 0 || process_exec (config->process, &err) < 0)
+  struct process_seccomp_hook hook = { .load = seccomp_deny ? load_deny_filter : NULL };
+  if (process_apply_with_seccomp (config, config->process, &hook, &err) < 0
+      || process_exec (config->process, &err) < 0)
     return fail (&err);
   return 1;
 }
@@ -161,12 +197,14 @@ main (int argc, char **argv)
         no_pivot = true;
       else if (strcmp (argv[i], "--console-socket") == 0 && i + 1 < argc)
         console = argv[++i];
+      else if (strcmp (argv[i], "--seccomp-deny") == 0 && i + 1 < argc)
+        seccomp_deny = argv[++i];
       else
         break;
     }
   if (i != argc - 1)
     {
-      fprintf (stderr, "usage: init-harness [--no-pivot] [--console-socket PATH] BUNDLE\n");
+      fprintf (stderr, "usage: init-harness [--no-pivot] [--console-socket PATH] [--seccomp-deny NAME] BUNDLE\n");
       return 2;
     }
   return run (argv[i], no_pivot, console);
