@@ -239,6 +239,27 @@ finish_inside (const oci_config *config, ocirun_error_t *err)
   return 0;
 }
 
+/* Without a mount namespace every mount would land in the host's (runc
+ * makes them, and leaves them there): refuse anything that mounts, and
+ * only chroot into the rootfs. */
+static int
+chroot_only (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err)
+{
+  const oci_linux *l = config->linux;
+
+  if (config->mounts_len || opts->extra_mounts_len || config->root_readonly
+      || (l && (l->masked_paths.len || l->readonly_paths.len || l->devices_len)))
+    return ocirun_error (err, 0, "mounts, devices, maskedPaths, readonlyPaths and root.readonly need a mount "
+                                 "namespace: without one they would be made on the host");
+  if (sysctl_validate (config, err) < 0)
+    return -1;
+  if (opts->before_pivot && opts->before_pivot (opts->before_pivot_data, err) < 0)
+    return -1;
+  if (chdir (opts->rootfs) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+    return ocirun_error (err, errno, "chroot to rootfs `%s`", opts->rootfs);
+  return finish_inside (config, err);
+}
+
 int
 rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err)
 {
@@ -246,6 +267,8 @@ rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ociru
   cleanup_close int root_fd = -1;
   bool in_userns;
 
+  if (!has_namespace (config, OCI_NS_MOUNT))
+    return chroot_only (config, opts, err);
   propagation = root_propagation (config, err);
   if ((err && *err) || sysctl_validate (config, err) < 0)
     return -1;

@@ -505,3 +505,15 @@ sysctl.example
   [ "$status" -eq 1 ]
   [[ "$output" == *"setuid to 1000: Operation not permitted"* ]]
 }
+
+@test "no mount namespace: mounts are refused (they would land on the host); without any, a plain chroot" {
+  bundle_jq "$B" '.linux.namespaces |= map(select(.type != "mount"))'
+  ctr true
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"need a mount namespace"* ]]
+  bundle_jq "$B" '.mounts = [] | .linux.maskedPaths = [] | .linux.readonlyPaths = [] | .root.readonly = false'
+  ctr_sh 'ls /; echo; echo hi >/made-inside'
+  echo "$output"
+  [ -f "$B/rootfs/made-inside" ]
+  [[ "$output" == *bin*etc*"proc"* ]]
+}
