@@ -77,9 +77,46 @@ walk_pop_to (struct walk *w, size_t len)
     close (w->fds[--w->len]);
 }
 
-/* The result must be the root or below it, as the kernel sees it now. */
+/* Without /proc (a chroot before proc is mounted): climb from `dir_fd`
+ * with ".." until the root is met, or the top, where ".." is itself. */
 static bool
-under_root (int root_fd, int fd)
+under_root_by_dotdot (int root_fd, int dir_fd)
+{
+  struct stat root, cur, up;
+  int fd = fcntl (dir_fd, F_DUPFD_CLOEXEC, 3);
+  bool found = false;
+
+  if (fd < 0 || fstat (root_fd, &root) < 0)
+    goto out;
+  for (int depth = 0; depth < 4096 && fstat (fd, &cur) == 0; depth++)
+    {
+      int parent;
+
+      if (cur.st_dev == root.st_dev && cur.st_ino == root.st_ino)
+        {
+          found = true;
+          break;
+        }
+      parent = openat (fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (parent < 0 || fstat (parent, &up) < 0 || (up.st_dev == cur.st_dev && up.st_ino == cur.st_ino))
+        {
+          if (parent >= 0)
+            close (parent);
+          break;
+        }
+      close (fd);
+      fd = parent;
+    }
+out:
+  if (fd >= 0)
+    close (fd);
+  return found;
+}
+
+/* The result must be the root or below it, as the kernel sees it now.
+ * `dir_fd` is the result if it is a directory, else the one holding it. */
+static bool
+under_root (int root_fd, int fd, int dir_fd)
 {
   char buf[PROC_FD_PATH_MAX], root[PATH_MAX], path[PATH_MAX];
   ssize_t rn, pn;
@@ -87,7 +124,7 @@ under_root (int root_fd, int fd)
   rn = readlink (proc_fd_path (root_fd, buf), root, sizeof (root) - 1);
   pn = readlink (proc_fd_path (fd, buf), path, sizeof (path) - 1);
   if (rn <= 0 || pn <= 0)
-    return false;
+    return under_root_by_dotdot (root_fd, dir_fd);
   root[rn] = path[pn] = '\0';
   if (strcmp (root, "/") == 0)
     return true;
@@ -154,6 +191,18 @@ walk_step (struct walk *w, char **todo, size_t *pos, bool no_symlinks, int *link
   return 0;
 }
 
+/* The last directory of the walk: the result itself, or what holds it. */
+static int
+walk_last_dir (const struct walk *w)
+{
+  struct stat st;
+  int top = w->fds[w->len - 1];
+
+  if (w->len > 1 && fstat (top, &st) == 0 && !S_ISDIR (st.st_mode))
+    return w->fds[w->len - 2];
+  return top;
+}
+
 static int
 walk_in_root (int root_fd, const char *path, bool no_symlinks)
 {
@@ -167,7 +216,7 @@ walk_in_root (int root_fd, const char *path, bool no_symlinks)
   while (todo[pos] != '\0')
     if (walk_step (&w, &todo, &pos, no_symlinks, &links) < 0)
       goto out;
-  if (!under_root (root_fd, w.fds[w.len - 1]))
+  if (!under_root (root_fd, w.fds[w.len - 1], walk_last_dir (&w)))
     {
       errno = EXDEV;
       goto out;
