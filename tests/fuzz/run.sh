@@ -4,7 +4,7 @@
 # Builds tests/fuzz/.build/fuzz-config with clang (fuzzer, ASan, UBSan) from
 # the oci-spec sources, then runs it on the scratch corpus
 # tests/fuzz/corpus-work/config (kept between runs, not committed), seeded
-# from tests/fuzz/seeds/config.  Crashes are written to tests/fuzz/.build/ as
+# from tests/fuzz/seeds/config and the unit test's good and bad samples.  Crashes are written to tests/fuzz/.build/ as
 # crash-<sha1>; reproduce one with: tests/fuzz/.build/fuzz-config FILE
 # Needs clang and its fuzzer runtime (Debian: clang-14, libclang-rt-14-dev).
 set -eu
@@ -28,4 +28,4 @@ mkdir -p "$build" "$corpus"
 
 cd "$build"
 exec ./fuzz-config -max_total_time="$seconds" -dict="$here/config.dict" -max_len=65536 \
-    -print_final_stats=1 "$corpus" "$here/seeds/config"
+    -print_final_stats=1 "$corpus" "$here/seeds/config" "$top/tests/data/config/good" "$top/tests/data/config/bad"

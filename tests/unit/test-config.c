@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "oci-spec/config-internal.h"
 #include "oci-spec/config.h"
 #include "ocirun/cleanup.h"
 #include "tests/helpers/tap.h"
@@ -103,6 +104,17 @@ static const struct
   { "rule-seccomp-names-empty.json", ": .linux.seccomp.syscalls[0].names: must contain" },
   { "rule-timeoffset-nanosecs.json", ": .linux.timeOffsets.boottime.nanosecs: 1000000000 is not below one second" },
   { "rule-weight-device-empty.json", ": .linux.resources.blockIO.weightDevice[0]: at least one of" },
+  { "rule-cpu-affinity-range.json", ": .process.execCPUAffinity.initial: invalid CPU list \"3-1\"" },
+  { "rule-iopriority-range.json", ": .process.ioPriority.priority: 8 is out of range (0 to 7)" },
+  { "rule-memorypolicy-no-nodes.json", ": .linux.memoryPolicy.nodes: at least one node is required with MPOL_BIND" },
+  { "rule-memorypolicy-nodes-syntax.json", ": .linux.memoryPolicy.nodes: invalid node list \"0-\"" },
+  { "rule-memorypolicy-nodes-with-default.json", ": .linux.memoryPolicy.nodes: must be empty with MPOL_DEFAULT" },
+  { "rule-netdevice-host-name.json", ": .linux.netDevices.averyveryverylongname: \"averyveryverylongname\" is not a valid" },
+  { "rule-netdevice-name.json", ": .linux.netDevices.eth0.name: \"a/b\" is not a valid interface name" },
+  { "rule-oomscoreadj-range.json", ": .process.oomScoreAdj: 1001 is out of range (-1000 to 1000)" },
+  { "rule-scheduler-deadline-params.json", ": .process.scheduler.runtime: only allowed with SCHED_DEADLINE" },
+  { "rule-scheduler-nice.json", ": .process.scheduler.nice: 20 is out of range (-20 to 19)" },
+  { "rule-scheduler-priority.json", ": .process.scheduler.priority: only allowed with SCHED_FIFO and SCHED_RR" },
   { "syntax-trailing-comma.json", "syntax-trailing-comma.json:5:3: parse error" },
   { "type-bool-for-string.json", ": .hostname: expected a string, got true" },
   { "type-float-for-integer.json", ": .process.user.gid: expected an unsigned integer, got number 1.5" },
@@ -477,8 +489,9 @@ test_entry_points (void)
   ok (oci_config_parse_file ("/nonexistent/config.json", &c, &err) < 0 && err && err->errnum == ENOENT
           && strstr (err->msg, "/nonexistent/config.json"),
       "missing file: ENOENT and the path");
-  oci_config_free (NULL);
-  ok (true, "oci_config_free (NULL) is a no-op");
+  /* Callers free unconditionally: *out must stay NULL after a failure. */
+  ok (c == NULL, "a failed parse leaves *out alone");
+  oci_config_free (c);
 }
 
 /* `exec --process`: the process object alone, same rules, paths from it. */
@@ -502,6 +515,22 @@ test_process_documents (void)
   ocirun_error_release (&err);
   ok (oci_process_parse_file ("/nonexistent/process.json", &q, &err) < 0 && err->errnum == ENOENT,
       "process file: missing file");
+}
+
+static void
+test_lists (void)
+{
+  static const char *const good[] = { "", " ", "0", "0-3,7", " 1 , 2-4 ", "5-5", "0,1,2" };
+  static const char *const bad[] = { "1-", "-1", "3-1", "1,,2", "a", "1,", ",1", "1 2", "0x1" };
+  bool empty, all = true;
+
+  for (size_t i = 0; i < sizeof (good) / sizeof (good[0]); i++)
+    all &= oci_list_valid (good[i], &empty) && empty == (i < 2);
+  ok (all, "valid CPU/node lists");
+  all = true;
+  for (size_t i = 0; i < sizeof (bad) / sizeof (bad[0]); i++)
+    all &= !oci_list_valid (bad[i], &empty);
+  ok (all, "invalid CPU/node lists");
 }
 
 static void
@@ -532,6 +561,7 @@ main (void)
   test_unknown_fields ();
   test_entry_points ();
   test_process_documents ();
+  test_lists ();
   test_name_tables ();
   return tap_done ();
 }
