@@ -89,6 +89,17 @@ cgroup_require_controller (char **dirs, const char *controller, const char *why,
                          "the config sets %s, but the `%s` cgroup controller is not available "
                          "(not mounted as cgroup v1, not offered by the cgroup2 hierarchy)",
                          why, controller);
+  if (*v2)
+    {
+      cleanup_free char *enabled = NULL;
+      if (cgroup_read (*dir, "cgroup.controllers", &enabled, err) < 0)
+        return -1;
+      if (!word_in (enabled, controller))
+        return ocirun_error (err, 0,
+                             "the config sets %s, but the `%s` controller could not be enabled for `%s` "
+                             "(an ancestor cgroup with processes of its own cannot delegate it)",
+                             why, controller, *dir);
+    }
   return 0;
 }
 

@@ -316,6 +316,19 @@ a_block_device ()
   [ "$status" -ne 0 ] && [[ "$output" == *"systemd is not running"* ]]
 }
 
+@test "cgroup2: a controller that an ancestor with processes cannot delegate is an error" {
+  nest="$(awk '$9 == "cgroup2" { print $5 }' /proc/self/mountinfo | head -1)/$ID-nest"
+  mkdir "$nest"
+  bundle_jq "$TMP/b" '.linux.resources = {"hugepageLimits":[{"pageSize":"2MB","limit":2097152}]}'
+  bundle_args "$TMP/b" true
+  # ocirun itself in $nest: the container's cgroup is created under it.
+  run sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@" </dev/null' "$nest" "${O[@]}" run -b "$TMP/b" "$ID"
+  for i in $(seq 50); do rmdir "$nest" 2>/dev/null && break; sleep 0.1; done
+  [ ! -d "$nest" ]
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"\`hugetlb\` controller could not be enabled for \`$nest/$ID\`"* ]]
+}
+
 # cgroup v2 alone: this hybrid host's cgroup2 hierarchy mounted over
 # /sys/fs/cgroup in a private mount namespace.  It offers hugetlb only (the
 # other controllers are bound to v1), so this exercises: placement, the
