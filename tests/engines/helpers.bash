@@ -58,6 +58,7 @@ engines_pids() {
   } | cut -d/ -f3 | sort -un | while read -r p; do
     [ "$p" != "$$" ] && [ "$p" != "$BASHPID" ] || continue
     cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") || continue
+    cmd=${cmd% }
     [ -n "$cmd" ] || continue # zombies
     echo "$p $cmd"
   done
@@ -70,11 +71,11 @@ engines_cgroup_dirs() {
   done | while read -r d; do find "$d" -type d; done | sort
 }
 
-# Every runtime root (--root) the engines use is a dir in ENGINES_STATE; the
-# runtime keeps a dir per container in it (under a dir per containerd
-# namespace, made in setup_file so that it is there before any test).
+# Every runtime root (--root) the engines use is ENGINES_STATE/ENGINE/GROUP
+# (GROUP: containerd's namespace), made in setup_file; the runtime keeps a
+# dir per container in it.
 engines_state_entries() {
-  find "$ENGINES_STATE" -mindepth 2 -maxdepth 3 2>/dev/null | sort
+  find "$ENGINES_STATE" -mindepth 3 -maxdepth 3 2>/dev/null | sort
 }
 
 engines_mounts() {
@@ -176,4 +177,8 @@ wait_for() {
     sleep 0.1
   done
   "$@"
+}
+
+dir_empty() {
+  [ -d "$1" ] && [ -z "$(ls -A "$1")" ]
 }

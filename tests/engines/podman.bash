@@ -6,14 +6,17 @@
 # private --root: podman 4.3 drops --runtime-flag when conmon later runs
 # `podman container cleanup`, so the flag cannot carry it.
 
+# The runtime's --root for podman's containers.
+pm_runtime_root() { echo "$ENGINES_STATE/podman/containers"; }
+
 podman_write_conf() {
   local P=$ENGINES_TMP/podman wrapper=$ENGINES_TMP/bin/$ENGINES_RUNTIME_NAME
-  mkdir -p "$P"/{root,runroot,tmp,cni,cni-plugins} "$ENGINES_STATE/podman"
+  mkdir -p "$P"/{root,runroot,tmp,cni,cni-plugins} "$(pm_runtime_root)"
   cat >"$wrapper" <<EOF
 #!/bin/sh
 # The runtime under test with a private --root (see podman.bash).
 printf '%s\n' "\$*" >>"$P/runtime-calls.log"
-exec "$ENGINES_RUNTIME" --root "$ENGINES_STATE/podman" "\$@"
+exec "$ENGINES_RUNTIME" --root "$(pm_runtime_root)" "\$@"
 EOF
   chmod +x "$wrapper"
   cat >"$P/storage.conf" <<EOF

@@ -135,7 +135,7 @@ teardown() {
   run pm wait short
   [ "$output" = 0 ]
   # podman container cleanup (run by conmon) deletes the runtime's state.
-  wait_for 5 test -z "$(ls -A "$ENGINES_STATE/podman")"
+  wait_for 5 dir_empty "$(pm_runtime_root)"
   pm rm short
 }
 
@@ -214,6 +214,6 @@ teardown() {
     [ "$output" = "run $i" ]
   done
   [ -z "$(pm ps -aq)" ]
-  [ -z "$(ls -A "$ENGINES_STATE/podman")" ]
+  dir_empty "$(pm_runtime_root)"
   # engines_teardown checks mounts, cgroups and processes.
 }
