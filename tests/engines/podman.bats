@@ -84,6 +84,18 @@ teardown() {
   [ "$status" -eq 5 ]
   [ "$output" = "in bar" ]
 
+  # exec with a terminal: the runtime hands conmon the pty master.
+  run pm exec -t life sh -c 'tty; [ -t 1 ] && echo exec-tty'
+  [ "$status" -eq 0 ]
+  [[ ${lines[0]%$'\r'} == /dev/pts/* ]]
+  [ "${lines[1]%$'\r'}" = exec-tty ]
+
+  # podman update hands new limits to the runtime's update command.
+  pm update --memory 48m --cpu-shares 512 life
+  run pm exec life cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.shares
+  [ "${lines[*]}" = "50331648 512" ]
+  grep -q "^update --resources" "$ENGINES_TMP/podman/runtime-calls.log"
+
   run pm top life pid args
   [ "$status" -eq 0 ]
   echo "$output" | grep -q 'sleep 1000'
@@ -99,7 +111,12 @@ teardown() {
   pm kill --signal TERM life
   run pm wait life
   [ "$output" = 3 ]
-  pm rm life
+  # Started again: the runtime creates a container under the same id.
+  pm start life
+  [ "$(pm inspect --format '{{.State.Status}}' life)" = running ]
+  run pm exec life echo again
+  [ "$output" = again ]
+  pm rm -f --time 0 life
   run pm container exists life
   [ "$status" -eq 1 ]
 }
