@@ -57,8 +57,15 @@ teardown() {
   run -127 pm run --name nocmd "$ENGINES_IMAGE" /no/such/command
   echo "$output" | grep -q '/no/such/command'
   echo "$output" | grep -qi 'no such file or directory'
-  # The runtime's JSON error line was parsed, not shown raw.
+  # The runtime's JSON error line was parsed, not shown raw: its last error
+  # message is what the user reads, word for word.
   ! echo "$output" | grep -q '"level"'
+  local id msg
+  id=$(pm inspect --format '{{.Id}}' nocmd)
+  msg=$(jq -r 'select(.level == "error") | .msg' \
+    "$ENGINES_TMP/podman/runroot/vfs-containers/$id/userdata/oci-log" | tail -1)
+  [ -n "$msg" ]
+  [[ $output == *"$msg"* ]]
   # Not executable: 126.
   run -126 pm run --rm "$ENGINES_IMAGE" /etc/passwd
   echo "$output" | grep -qi 'permission denied'

@@ -90,7 +90,7 @@ echo "engines: $(podman --version), $(conmon --version | head -1), $(containerd 
 # Exited conmon and shim processes are reparented to the nearest subreaper:
 # pid 1 here reaps late, catatonit (not pid 1) makes itself a subreaper.
 status=0
-ENGINES_RUNTIME=$runtime catatonit -- bats --tap --timing "${bats_args[@]}" \
+ENGINES_RUNTIME=$runtime catatonit -- bats --tap --timing --print-output-on-failure "${bats_args[@]}" \
   "$here"/*.bats | tee "$work/tap" || status=1
 
 left=0
