@@ -168,10 +168,35 @@ teardown() {
     sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'
   [ "$status" -eq 0 ]
   [ "$output" = 67108864 ]
+  # podman's default pids limit (containers.conf pids_limit) is applied too.
+  run pm run --rm "$ENGINES_IMAGE" cat /sys/fs/cgroup/pids/pids.max
+  [ "$output" = 2048 ]
   # Allocating more than the limit gets the container OOM-killed.
   run pm run --rm --memory 64m --memory-swap 64m "$ENGINES_IMAGE" \
     dd if=/dev/zero of=/dev/null bs=128M count=1
   [ "$status" -eq 137 ]
+}
+
+@test "podman: volumes, tmpfs, devices and sysctls reach the container" {
+  local vol=$BATS_TEST_TMPDIR/vol
+  mkdir -p "$vol"
+  echo from-host >"$vol/in"
+  run pm run --rm -v "$vol:/data" --tmpfs /scratch:size=1m \
+    --device /dev/zero:/dev/myzero --sysctl kernel.shmmax=4096000 "$ENGINES_IMAGE" sh -c '
+      cat /data/in; echo from-container >/data/out
+      grep " /scratch " /proc/mounts | cut -d" " -f3
+      head -c 3 /dev/myzero | od -An -tx1
+      cat /proc/sys/kernel/shmmax'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = from-host ]
+  [ "${lines[1]}" = tmpfs ]
+  [ "$(echo ${lines[2]})" = "00 00 00" ]
+  [ "${lines[3]}" = 4096000 ]
+  [ "$(cat "$vol/out")" = from-container ]
+  # :ro is read-only inside.
+  run pm run --rm -v "$vol:/data:ro" "$ENGINES_IMAGE" sh -c 'echo x >/data/out'
+  [ "$status" -ne 0 ]
+  echo "$output" | grep -qi 'read-only file system'
 }
 
 @test "podman: -t allocates a terminal" {
