@@ -29,7 +29,15 @@ setup() {
 
 teardown() {
   ctd_teardown
-  engines_teardown
+  local rc=0
+  engines_teardown || rc=1
+  ctd_remove_left_sockets || rc=1
+  # What containerd could not delete while its shim lived.
+  if [ -n "$(ctrx containers list --quiet)" ]; then
+    ctd_teardown
+    rc=1
+  fi
+  return $rc
 }
 
 @test "ctr: run --rm prints the output and passes the exit code (runc shim, BinaryName from ctr)" {
@@ -66,6 +74,11 @@ teardown() {
   [ "$(ctr_task_status life)" = RUNNING ]
   run ctrx task exec --fifo-dir "$(ctd_dir)/fifo" --exec-id e2 life echo resumed
   [ "$output" = resumed ]
+  # An exec that cannot start: the runtime's reason reaches the user.
+  run ctrx task exec --fifo-dir "$(ctd_dir)/fifo" --exec-id e3 life /no/such/command
+  [ "$status" -ne 0 ]
+  echo "$output" | grep -q '/no/such/command'
+  echo "$output" | grep -qi 'no such file or directory'
 
   ctrx task kill --signal TERM life
   wait_for 5 _task_not_running life
@@ -86,6 +99,24 @@ teardown() {
   run ctrx task kill victim
   [ "$status" -ne 0 ]
   ctrx containers delete victim
+}
+
+@test "ctr: a task whose runtime state is already gone deletes cleanly" {
+  # The shim ignores a delete error that says "does not exist" (runc's
+  # words): the runtime's message must say it too.
+  ctr_run gone -d -- sleep 1000
+  ctrx task kill --signal KILL gone
+  wait_for 5 _task_not_running gone
+  local root=$ENGINES_STATE/runc/$CTD_NS
+  [ "$("$ENGINES_RUNTIME" --root "$root" state gone | jq -r .status)" = stopped ]
+  "$ENGINES_RUNTIME" --root "$root" delete gone
+  run "$ENGINES_RUNTIME" --root "$root" delete gone
+  [ "$status" -ne 0 ]
+  echo "$output" | grep -q 'does not exist'
+  run ctr_task_delete gone
+  [ "$status" -eq 0 ]
+  [ "$output" = 137 ]
+  ctrx containers delete gone
 }
 
 @test "ctr: a command that does not exist: the runtime's message reaches the user" {

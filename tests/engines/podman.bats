@@ -91,6 +91,11 @@ teardown() {
   [ "$status" -eq 5 ]
   [ "$output" = "in bar" ]
 
+  # An exec that cannot start: 127, and the runtime's reason.
+  run -127 pm exec life /no/such/command
+  echo "$output" | grep -q '/no/such/command'
+  echo "$output" | grep -qi 'no such file or directory'
+
   # exec with a terminal: the runtime hands conmon the pty master.
   run pm exec -t life sh -c 'tty; [ -t 1 ] && echo exec-tty'
   [ "$status" -eq 0 ]
