@@ -21,7 +21,8 @@ ctd_write_config() {
 version = 2
 root = "$C/root"
 state = "$C/state"
-# Nothing a test needs and each would touch host paths or log noise.
+# Plugins no test needs: CRI would set up CNI and host paths, the rest
+# only fill the log.
 disabled_plugins = [
   "io.containerd.grpc.v1.cri",
   "io.containerd.internal.v1.restart",
@@ -53,9 +54,9 @@ ctrx() {
   ctr --address "$(ctd_dir)/containerd.sock" --namespace "$CTD_NS" "$@"
 }
 
-# Was /run/containerd there before us?  containerd 1.6 puts every shim's
-# socket in /run/containerd/s whatever its state dir: we remove the dirs
-# we made (and the sockets our shims leave, ctd_remove_shim_sockets).
+# containerd 1.6 puts every shim's socket in /run/containerd/s whatever its
+# state dir: remember which of those dirs we make, to remove them in
+# ctd_cleanup_host (and the sockets our shims leave: ctd_left_sockets).
 ctd_start() {
   local C
   C=$(ctd_dir)
@@ -75,12 +76,11 @@ ctd_start() {
   }
 }
 
+# The image for ctr: the private podman (podman.bash) imports the rootfs
+# tar and saves it as an OCI archive, which ctr imports.
 ctd_import_image() {
-  local C tar
+  local C
   C=$(ctd_dir)
-  tar=$(engines_rootfs_tar) || return 1
-  # A private podman makes the OCI archive: podman_setup_file imports the
-  # rootfs tar, podman save writes the archive.
   podman_setup_file || return 1
   pm_private_varlib save --quiet --format oci-archive -o "$C/image.tar" "$ENGINES_IMAGE" || return 1
   ctrx images import --base-name "${ENGINES_IMAGE%:*}" "$C/image.tar" >/dev/null

@@ -52,7 +52,7 @@ engines_cgroup_parent() {
 # names ENGINES_TMP (conmon, shims, containerd, the runtime) and anything in
 # one of our cgroups (the containers' processes).
 engines_pids() {
-  local f p cmd
+  local p cmd
   { grep -alsF -- "$ENGINES_TMP" /proc/[0-9]*/cmdline
     grep -ls -- ":/$ENGINES_CG" /proc/[0-9]*/cgroup
   } | cut -d/ -f3 | sort -un | while read -r p; do
@@ -82,6 +82,7 @@ engines_mounts() {
   awk -v t="$ENGINES_TMP" 'index($5, t) == 1 {print $5}' /proc/self/mountinfo | sort
 }
 
+# What a test may leave behind, in a form to diff.
 engines_snapshot() {
   {
     echo "# mounts under $ENGINES_TMP"
@@ -168,7 +169,8 @@ engines_teardown_file() {
   fi
 }
 
-# Wait until COMMAND... succeeds, at most SECONDS (tenths are fine).
+# Wait until COMMAND... succeeds, polling every 0.1 s for at most SECONDS
+# (whole seconds).
 wait_for() {
   local seconds=$1 i
   shift
