@@ -4,10 +4,12 @@
 # end.  Installs what it needs from Debian, runs under a child subreaper,
 # and checks that nothing is left on the host.
 #
-# usage: tests/engines/run.sh [--runtime PATH] [--no-install] [BATS OPTIONS...]
+# usage: tests/engines/run.sh [--runtime PATH] [--no-install] [--no-host-check]
+#                             [BATS OPTIONS...]
 #   --runtime PATH  the runtime under test (default: $OCIRUN, else the
-#                   ocirun built in build/ or in the tree); runc and crun
-#                   (tests/engines/crun-hybrid) pass the same suite
+#                   ocirun built in build/ or in the tree); also
+#                   /usr/sbin/runc, or tests/engines/crun-hybrid for crun
+#                   (see README.md)
 #   --no-install    do not apt-get install the engines
 #   --no-host-check skip the host-wide before/after comparison of mounts,
 #                   cgroups and ocirun processes (tests/helpers/leaks.bash),
@@ -51,6 +53,7 @@ esac
 
 t_start=$SECONDS
 if [ "$install" = 1 ]; then
+  # catatonit: the subreaper here, and podman --init's.
   deps=(podman conmon containerd catatonit golang-github-containers-common
         bats busybox-static jq util-linux bsdutils tar)
   missing=()
