@@ -126,13 +126,9 @@ ctd_stop() {
   [ -f "$C/pid" ] || return 0
   pid=$(cat "$C/pid")
   kill -TERM "$pid" 2>/dev/null
-  wait_for 10 _process_gone "$pid" || kill -KILL "$pid" 2>/dev/null
-  wait_for 2 _process_gone "$pid"
+  wait_for 10 process_gone "$pid" || kill -KILL "$pid" 2>/dev/null
+  wait_for 2 process_gone "$pid"
   rm -f "$C/pid"
-}
-
-_process_gone() {
-  [ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
 
 # After the daemon stopped: our sockets, and the dirs we made, go.

@@ -184,3 +184,7 @@ wait_for() {
 dir_empty() {
   [ -d "$1" ] && [ -z "$(ls -A "$1")" ]
 }
+
+process_gone() {
+  [ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}

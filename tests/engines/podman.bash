@@ -55,6 +55,7 @@ EOF
 }
 
 # podman with private paths; run and create get the test's cgroup parent.
+# PM_EXEC=1: exec podman (in a background job, so that $! is podman).
 pm() {
   local P=$ENGINES_TMP/podman
   local cmd=(podman --root "$P/root" --runroot "$P/runroot" --tmpdir "$P/tmp"
@@ -62,6 +63,7 @@ pm() {
   case ${1:-} in
     run | create) cmd+=("$1" --cgroup-parent "$(engines_cgroup_parent)"); shift ;;
   esac
+  [ -z "${PM_EXEC:-}" ] || TMPDIR=$P/tmp exec "${cmd[@]}" "$@"
   TMPDIR=$P/tmp "${cmd[@]}" "$@"
 }
 
@@ -86,4 +88,10 @@ podman_setup_file() {
 # Engine-level cleanup, as a user would do it, before engines_teardown.
 podman_teardown() {
   pm rm --all --force --time 0 >/dev/null 2>&1 || true
+  # A podman run the test left in the background is on its way out: once
+  # gone, it no longer touches the cgroup parent.
+  local pid
+  for pid in $(jobs -p); do
+    wait_for 5 process_gone "$pid" || kill -KILL "$pid" 2>/dev/null
+  done
 }

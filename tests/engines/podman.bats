@@ -147,6 +147,20 @@ teardown() {
   pm rm polite stubborn
 }
 
+@test "podman: a signal to an attached podman run reaches the container" {
+  local out=$BATS_TEST_TMPDIR/out
+  PM_EXEC=1 pm run --name proxied "$ENGINES_IMAGE" \
+    sh -c 'trap "echo got TERM; exit 9" TERM; echo ready; sleep 1000 & wait' >"$out" 2>&1 3>&- &
+  local pid=$!
+  wait_for 10 grep -q ready "$out"
+  kill -TERM "$pid"
+  local code=0
+  wait "$pid" || code=$?
+  [ "$code" -eq 9 ]
+  grep -q 'got TERM' "$out"
+  pm rm proxied
+}
+
 @test "podman: kill (SIGKILL by default) and rm -f of a running container" {
   pm run -d --name victim "$ENGINES_IMAGE" sleep 1000
   pm kill victim
