@@ -67,7 +67,8 @@ ctd_start() {
   done
   echo "$made" >"$C/made-dirs"
   # fd 3 closed: bats waits for whoever holds it.
-  containerd --config "$C/config.toml" --log-level debug >"$C/containerd.log" 2>&1 3>&- &
+  (cd "$C" && exec containerd --config "$C/config.toml" --log-level debug) \
+    >"$C/containerd.log" 2>&1 3>&- &
   echo $! >"$C/pid"
   wait_for 10 ctrx version >/dev/null 2>&1 || {
     echo "containerd did not come up:" >&2

@@ -55,7 +55,9 @@ EOF
 }
 
 # podman with private paths; run and create get the test's cgroup parent.
-# PM_EXEC=1: exec podman (in a background job, so that $! is podman).
+# Its working dir is private too: conmon writes an "oom" file there when
+# the container is OOM-killed.  PM_EXEC=1: exec podman (in a background
+# job, so that $! is podman).
 pm() {
   local P=$ENGINES_TMP/podman
   local cmd=(podman --root "$P/root" --runroot "$P/runroot" --tmpdir "$P/tmp"
@@ -63,19 +65,21 @@ pm() {
   case ${1:-} in
     run | create) cmd+=("$1" --cgroup-parent "$(engines_cgroup_parent)"); shift ;;
   esac
-  [ -z "${PM_EXEC:-}" ] || TMPDIR=$P/tmp exec "${cmd[@]}" "$@"
-  TMPDIR=$P/tmp "${cmd[@]}" "$@"
+  if [ -n "${PM_EXEC:-}" ]; then
+    cd "$P" && TMPDIR=$P/tmp exec "${cmd[@]}" "$@"
+  fi
+  (cd "$P" && TMPDIR=$P/tmp exec "${cmd[@]}" "$@")
 }
 
 # podman import and save write a blob info cache under
 # /var/lib/containers/cache whatever the storage paths (containers/image
 # before 5.24): run them with a private, empty /var/lib.
 pm_private_varlib() {
-  unshare -m --propagation private -- /bin/sh -c '
+  (cd "$ENGINES_TMP" && exec unshare -m --propagation private -- /bin/sh -c '
     mount -t tmpfs -o size=16m,mode=0755 engines-varlib /var/lib || exit 1
     P=$1; shift
     exec env TMPDIR="$P/tmp" podman --root "$P/root" --runroot "$P/runroot" \
-      --tmpdir "$P/tmp" --storage-driver vfs "$@"' sh "$ENGINES_TMP/podman" "$@"
+      --tmpdir "$P/tmp" --storage-driver vfs "$@"' sh "$ENGINES_TMP/podman" "$@")
 }
 
 podman_setup_file() {

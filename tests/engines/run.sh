@@ -86,13 +86,16 @@ global_snapshot() {
 work=$(mktemp -d /tmp/ocirun-engines-run.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 global_snapshot >"$work/global-before"
-host_snapshot "$work/host-before"
+# (Its last pipeline fails when no ocirun process runs: with pipefail.)
+host_snapshot "$work/host-before" || true
 
 echo "engines: runtime $runtime ($("$runtime" --version 2>&1 | head -1))"
 echo "engines: $(podman --version), $(conmon --version | head -1), $(containerd --version | cut -d' ' -f1,3)"
 
 # Exited conmon and shim processes are reparented to the nearest subreaper:
 # pid 1 here reaps late, catatonit (not pid 1) makes itself a subreaper.
+# A private working dir: nothing an engine writes to its cwd lands here.
+cd "$work"
 status=0
 ENGINES_RUNTIME=$runtime catatonit -- bats --tap --timing --print-output-on-failure "${bats_args[@]}" \
   "$here"/*.bats | tee "$work/tap" || status=1
@@ -105,7 +108,7 @@ if [ "$host_check" = 1 ]; then
     left=1
   fi
   # What appeared (not what went: other runs may end meanwhile).
-  host_snapshot "$work/host-after"
+  host_snapshot "$work/host-after" || true
   if comm -13 <(sort "$work/host-before") <(sort "$work/host-after") | grep -v '^#' >"$work/host-new"; then
     echo "engines: new on the host since the start:" >&2
     cat "$work/host-new" >&2
