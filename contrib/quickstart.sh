@@ -25,7 +25,10 @@ bundle=${BUNDLE:-$top/bundle}
 if [ ! -d "$bundle/rootfs" ]; then
   mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/etc"
   cp /bin/busybox "$bundle/rootfs/bin/busybox"
-  "$bundle/rootfs/bin/busybox" --install -s "$bundle/rootfs/bin"
+  # Relative links: `busybox --install -s` would point them at the host path.
+  for applet in $(/bin/busybox --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$bundle/rootfs/bin/$applet"
+  done
   printf 'root:x:0:0:root:/root:/bin/sh\n' >"$bundle/rootfs/etc/passwd"
   printf 'root:x:0:\n' >"$bundle/rootfs/etc/group"
 fi

@@ -20,17 +20,27 @@ typedef struct
   const char *bundle;
   const char *rootfs;
   const char *created; /* RFC 3339 with nanoseconds, UTC */
-  const char *owner;   /* "" for root, as runc */
-  const oci_map *annotations;
+  const char *owner;   /* runc: "" in `state`; the owner's user name in `list` */
+  const oci_map *annotations; /* NULL or empty: no "annotations" key */
   bool has_exit_status; /* ocirun's extension once the shim recorded it */
   int exit_status;
-  const char *exited; /* RFC 3339 time of exit */
+  const char *exited; /* RFC 3339 time of exit; NULL: no "exited" key */
 } oci_state;
 
-/* `ocirun state`: runc's layout (2-space indent, trailing newline). */
+/* Keys in runc's order: ociVersion, id, pid, status, bundle, rootfs,
+ * created, annotations (sorted by key, only when non-empty), owner; then,
+ * only when has_exit_status, ocirun's "exitStatus" (exit_status, an
+ * integer) and "exited" (the time string).
+ * Strings are escaped as Go does (<, >, & as \u003c..., invalid UTF-8 as
+ * \ufffd), so the bytes equal runc's.  *out is NUL-terminated, owned by
+ * the caller; *len excludes the NUL.  Write it with fwrite (out, 1, len). */
+
+/* `ocirun state`: runc's layout: 2-space indent and, like runc, NO final
+ * newline. */
 int oci_state_generate (const oci_state *s, char **out, size_t *len, ocirun_error_t *err);
 
-/* `ocirun list -f json`: one line, runc's key order. */
+/* `ocirun list -f json`: one compact line plus "\n"; "null\n" when n is 0
+ * (runc encodes its empty list as null). */
 int oci_state_list_generate (const oci_state *states, size_t n, char **out, size_t *len, ocirun_error_t *err);
 
 #endif

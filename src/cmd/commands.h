@@ -28,6 +28,18 @@ struct ocirun_command
   ocirun_command_fn run;
 };
 
+/* The table entry of a command, or NULL (src/ocirun.c). */
+const struct ocirun_command *ocirun_find_command (const char *name);
+
+/* Flags and --help: see cmdline.h. */
+
+int cmd_create (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_delete (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_kill (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_list (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_run (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_start (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_state (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 int cmd_spec (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 int cmd_features (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 

@@ -1,0 +1,33 @@
+/* One `create` in progress; `run` drives it too. */
+#ifndef OCIRUN_CORE_CREATE_H
+#define OCIRUN_CORE_CREATE_H
+
+#include "internal.h"
+
+struct creation
+{
+  const struct container_create_opts *opts;
+  char *bundle; /* absolute */
+  char *rootfs; /* absolute */
+  char *dir;    /* state dir */
+  bool own_dir; /* created by us: removed on failure */
+  int lock_fd;
+  int sync_fd;
+  int console_fd;   /* the init's end: connected --console-socket or our pair */
+  int console_peer; /* foreground run: where the pty master arrives */
+  oci_config *config;
+  char **cgroups;
+  char *notify_socket; /* the caller's NOTIFY_SOCKET */
+  pid_t pid;    /* the init */
+  pid_t helper; /* intermediate process, reaped once it sent the pid */
+  uint64_t start_time;
+  bool subreaper_if_two_step; /* run --no-subreaper: we still reap our own init */
+  char created[64];
+};
+
+#define CREATION_INIT(o) { .opts = (o), .lock_fd = -1, .sync_fd = -1, .console_fd = -1, .console_peer = -1 }
+
+int creation_run (struct creation *cr, ocirun_error_t *err);
+void creation_release (struct creation *cr);
+
+#endif

@@ -1,0 +1,343 @@
+/* The container's init: cloned by create (or the shim), it enters its
+ * namespaces, sets the container up through src/linux/, reports ready,
+ * blocks on the exec fifo until `start`, then applies the process
+ * settings and execs the user's program. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "ocirun/cleanup.h"
+#include "ocirun/linux.h"
+#include "ocirun/namespaces.h"
+#include "ocirun/utils.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+struct ocirun_clone_args
+{
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+
+static pid_t
+clone_flags (int flags)
+{
+  struct ocirun_clone_args args = { .flags = (uint64_t) (unsigned) flags, .exit_signal = SIGCHLD };
+  return syscall (SYS_clone3, &args, sizeof (args));
+}
+
+static const char default_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+static const char *
+process_env (const oci_process *p, const char *name)
+{
+  size_t len = strlen (name);
+  for (size_t i = 0; i < p->env.len; i++)
+    if (strncmp (p->env.items[i], name, len) == 0 && p->env.items[i][len] == '=')
+      return p->env.items[i] + len + 1;
+  return NULL;
+}
+
+/* runc checks args[0] during create, so a missing binary fails create. */
+static int
+check_executable (const oci_process *p, ocirun_error_t *err)
+{
+  const char *arg0 = p->args.items[0], *path;
+  char buf[PATH_MAX];
+
+  if (strchr (arg0, '/'))
+    {
+      if (arg0[0] != '/' && p->cwd)
+        snprintf (buf, sizeof (buf), "%s/%s", p->cwd, arg0);
+      else
+        snprintf (buf, sizeof (buf), "%s", arg0);
+      if (access (buf, X_OK) < 0)
+        return ocirun_error (err, errno, "process.args[0] `%s`", arg0);
+      return 0;
+    }
+  path = process_env (p, "PATH");
+  for (const char *dir = path ? path : default_path; dir;)
+    {
+      const char *end = strchrnul (dir, ':');
+      struct stat st;
+      snprintf (buf, sizeof (buf), "%.*s/%s", (int) (end - dir), dir, arg0);
+      if (stat (buf, &st) == 0 && S_ISREG (st.st_mode) && access (buf, X_OK) == 0)
+        return 0;
+      dir = *end ? end + 1 : NULL;
+    }
+  return ocirun_error (err, 0, "process.args[0] `%s`: executable file not found in $PATH", arg0);
+}
+
+static int
+join_session_keyring (const char *id, ocirun_error_t *err)
+{
+  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, id) < 0 && errno != ENOSYS && errno != EACCES
+      && errno != EPERM)
+    return ocirun_error (err, errno, "join a new session keyring");
+  return 0;
+}
+
+/* In a user namespace our host ids are unmapped: become its root (the
+ * maps are written by now), keeping the namespace's full capabilities. */
+static int
+become_userns_root (ocirun_error_t *err)
+{
+  if (setresgid (0, 0, 0) < 0)
+    return ocirun_error (err, errno, "setresgid to the user namespace's root");
+  if (setresuid (0, 0, 0) < 0)
+    return ocirun_error (err, errno, "setresuid to the user namespace's root");
+  return 0;
+}
+
+/* Everything between GO and READY, inside the container's namespaces. */
+static int
+init_setup (struct init_ctx *ctx, ocirun_error_t *err)
+{
+  oci_config *c = ctx->config;
+  struct rootfs_options ro = { .bundle = ctx->bundle, .rootfs = ctx->rootfs, .no_pivot = ctx->no_pivot };
+
+  if (sync_expect (ctx->sync_fd, SYNC_GO, NULL, err) < 0)
+    return -1;
+  if (setsid () < 0)
+    return ocirun_error (err, errno, "setsid");
+  if (ns_has (c, OCI_NS_USER) && become_userns_root (err) < 0)
+    return -1;
+  /* After the parent moved us into the container's cgroup, so that it is
+   * the root of the new cgroup namespace. */
+  if ((ns_new_flags (c) & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
+    return ocirun_error (err, errno, "unshare the cgroup namespace");
+  if (!ctx->no_new_keyring && join_session_keyring (ctx->id, err) < 0)
+    return -1;
+  if (linux_set_hostname (c, err) < 0 || rootfs_setup (c, &ro, err) < 0)
+    return -1;
+  if (c->process && c->process->terminal)
+    {
+      if (terminal_setup (c->process, ctx->console_fd, err) < 0)
+        return -1;
+    }
+  if (ctx->console_fd >= 0)
+    close (ctx->console_fd);
+  ctx->console_fd = -1;
+  if (c->process && check_executable (c->process, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+env_set (oci_process *p, const char *name, int value)
+{
+  size_t len = strlen (name);
+  char *entry = NULL;
+  char **items;
+
+  if (asprintf (&entry, "%s=%d", name, value) < 0)
+    return -1;
+  for (size_t i = 0; i < p->env.len; i++)
+    if (strncmp (p->env.items[i], name, len) == 0 && p->env.items[i][len] == '=')
+      {
+        free (p->env.items[i]);
+        p->env.items[i] = entry;
+        return 0;
+      }
+  items = realloc (p->env.items, (p->env.len + 2) * sizeof (char *));
+  if (items == NULL)
+    {
+      free (entry);
+      return -1;
+    }
+  items[p->env.len++] = entry;
+  items[p->env.len] = NULL;
+  p->env.items = items;
+  return 0;
+}
+
+/* Only stdio and the kept fds (3..3+keep-1) may reach the process; the
+ * fifo stays open (close-on-exec) to report an exec failure. */
+static int
+prepare_fds (struct init_ctx *ctx, int *fifo, ocirun_error_t *err)
+{
+  int first_free = 3 + ctx->keep_fds;
+
+  if (*fifo < first_free)
+    {
+      int moved = fcntl (*fifo, F_DUPFD_CLOEXEC, first_free);
+      if (moved < 0)
+        return ocirun_error (err, errno, "move the exec fifo fd");
+      close (*fifo);
+      *fifo = moved;
+    }
+  for (int fd = 3; fd < first_free; fd++)
+    {
+      int flags = fcntl (fd, F_GETFD);
+      if (flags >= 0 && fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+        return ocirun_error (err, errno, "keep fd %d", fd);
+    }
+  if (syscall (SYS_close_range, first_free, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return ocirun_error (err, errno, "close_range");
+  return 0;
+}
+
+static int
+init_exec (struct init_ctx *ctx, int *fifo, ocirun_error_t *err)
+{
+  oci_process *p = ctx->config->process;
+
+  if (p == NULL)
+    return ocirun_error (err, 0, "the config has no process to start");
+  if (ctx->listen_fds > 0
+      && (env_set (p, "LISTEN_FDS", ctx->listen_fds) < 0 || env_set (p, "LISTEN_PID", (int) getpid ()) < 0))
+    return ocirun_error (err, ENOMEM, "set LISTEN_FDS");
+  if (process_apply (ctx->config, p, err) < 0)
+    return -1;
+  if (prepare_fds (ctx, fifo, err) < 0)
+    return -1;
+  return process_exec (p, err);
+}
+
+/* Block until `start` opens the fifo for reading; then exec.  A failure
+ * is written into the fifo for `start` to print. */
+static void __attribute__ ((noreturn))
+init_wait_start (struct init_ctx *ctx)
+{
+  cleanup_error ocirun_error_t err = NULL;
+  char buf[4096];
+  int fifo, len;
+
+  fifo = openat (ctx->state_dir_fd, FIFO_FILE, O_WRONLY | O_CLOEXEC);
+  close (ctx->state_dir_fd);
+  if (fifo < 0)
+    _exit (1);
+  if (init_exec (ctx, &fifo, &err) < 0)
+    {
+      len = ocirun_error_to_buf (err, buf, sizeof (buf));
+      if (len > 0 && write_all (fifo, buf, len) < 0)
+        _exit (2);
+    }
+  _exit (1);
+}
+
+static void __attribute__ ((noreturn))
+init_main (struct init_ctx *ctx)
+{
+  cleanup_error ocirun_error_t err = NULL;
+  sigset_t none;
+
+  /* Not dumpable until exec: no process in the container can open our
+   * /proc/PID/exe, fds or memory while we run ocirun's image. */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  if (init_setup (ctx, &err) < 0)
+    {
+      sync_send_error (ctx->sync_fd, err);
+      _exit (1);
+    }
+  if (sync_send (ctx->sync_fd, SYNC_READY, 0, &err) < 0)
+    _exit (1);
+  close (ctx->sync_fd);
+  init_wait_start (ctx);
+}
+
+/* The intermediate process: joins namespaces by path, creates the rest
+ * (pid and time namespaces apply to children only), forks the init. */
+static int
+intermediate_setup (struct init_ctx *ctx, ocirun_error_t *err)
+{
+  oci_config *c = ctx->config;
+  int fds[OCI_NS_COUNT];
+  int flags = ns_new_flags (c) & ~CLONE_NEWCGROUP;
+
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (ns_open_paths (c, fds, err) < 0)
+    return -1;
+  if (fds[OCI_NS_USER] >= 0 && setns (fds[OCI_NS_USER], CLONE_NEWUSER) < 0)
+    return ocirun_error (err, errno, "join the user namespace");
+  if (flags & CLONE_NEWUSER)
+    {
+      if (unshare (CLONE_NEWUSER) < 0)
+        return ocirun_error (err, errno, "unshare the user namespace");
+      if (sync_send (ctx->sync_fd, SYNC_USERMAP, getpid (), err) < 0
+          || sync_expect (ctx->sync_fd, SYNC_USERMAP_ACK, NULL, err) < 0)
+        return -1;
+    }
+  if (fds[OCI_NS_USER] >= 0)
+    close (fds[OCI_NS_USER]);
+  fds[OCI_NS_USER] = -1;
+  if (ns_join_opened (c, fds, err) < 0)
+    return -1;
+  if (unshare (flags & ~CLONE_NEWUSER) < 0)
+    return ocirun_error (err, errno, "unshare namespaces (flags 0x%x)", flags & ~CLONE_NEWUSER);
+  if ((flags & ns_clone_flag (OCI_NS_TIME)) && ns_write_time_offsets (c->linux, err) < 0)
+    return -1;
+  return 0;
+}
+
+static void __attribute__ ((noreturn))
+intermediate_main (struct init_ctx *ctx)
+{
+  cleanup_error ocirun_error_t err = NULL;
+  pid_t pid;
+
+  if (intermediate_setup (ctx, &err) < 0)
+    {
+      sync_send_error (ctx->sync_fd, err);
+      _exit (1);
+    }
+  pid = fork ();
+  if (pid < 0)
+    {
+      ocirun_error (&err, errno, "fork the container's init");
+      sync_send_error (ctx->sync_fd, err);
+      _exit (1);
+    }
+  if (pid == 0)
+    init_main (ctx);
+  if (sync_send (ctx->sync_fd, SYNC_PID, pid, &err) < 0)
+    _exit (1);
+  _exit (0);
+}
+
+pid_t
+init_spawn (struct init_ctx *ctx, pid_t *helper, ocirun_error_t *err)
+{
+  bool two_step = ns_needs_intermediate (ctx->config);
+  int flags = two_step ? 0 : ns_new_flags (ctx->config) & ~CLONE_NEWCGROUP;
+  pid_t pid;
+
+  *helper = 0;
+  pid = clone_flags (flags);
+  if (pid < 0)
+    return ocirun_error (err, errno, "clone the container's init (flags 0x%x)", flags);
+  if (pid == 0)
+    {
+      /* The parent's lock and sync ends must not live on in the init. */
+      for (size_t i = 0; i < sizeof (ctx->parent_fds) / sizeof (ctx->parent_fds[0]); i++)
+        if (ctx->parent_fds[i] >= 0)
+          close (ctx->parent_fds[i]);
+      if (two_step)
+        intermediate_main (ctx);
+      init_main (ctx);
+    }
+  if (two_step)
+    {
+      *helper = pid;
+      return 0;
+    }
+  return pid;
+}

@@ -1,0 +1,141 @@
+/* What the core's modules share: the state store, the sync channel, the
+ * init's context. */
+#ifndef OCIRUN_CORE_INTERNAL_H
+#define OCIRUN_CORE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "oci-spec/config.h"
+#include "ocirun/container.h"
+#include "ocirun/error.h"
+
+/* --- src/core/state.c: one directory per container under --root -------- */
+struct container_state
+{
+  char *dir; /* <root>/<id> */
+  char *id;
+  pid_t pid;
+  uint64_t start_time;
+  char *bundle;
+  char *rootfs;
+  char *created;
+  char *owner;
+  bool has_process;
+  char *notify_socket; /* the caller's NOTIFY_SOCKET at create, or NULL */
+  char **cgroups; /* NULL-terminated */
+  bool has_exit;
+  int exit_status;
+  char *exited;
+};
+
+enum container_status { STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED };
+
+#define STATE_FILE "state"
+#define CONFIG_FILE "config.json"
+#define FIFO_FILE "exec.fifo"
+#define EXIT_FILE "exit"
+
+int state_validate_id (const char *id, ocirun_error_t *err);
+char *state_dir (const char *root, const char *id);
+/* mkdir the container's directory (exclusive: a duplicate id fails) and
+ * lock it; *lock_fd holds the flock until closed. */
+int state_create_dir (const char *root, const char *id, char **dir, int *lock_fd, ocirun_error_t *err);
+/* Lock an existing container's directory. */
+int state_lock (const char *root, const char *id, int *lock_fd, ocirun_error_t *err);
+int state_save (const struct container_state *st, ocirun_error_t *err);
+int state_load (const char *root, const char *id, struct container_state *st, ocirun_error_t *err);
+void state_release (struct container_state *st);
+enum container_status state_status (const struct container_state *st);
+const char *state_status_name (enum container_status s);
+/* Written by the shim when the init is reaped. */
+int state_record_exit (const char *dir, int wait_status);
+int state_remove (const char *dir, ocirun_error_t *err);
+
+#define cleanup_state __attribute__ ((cleanup (state_release)))
+
+/* --- src/core/sync.c: typed messages between ocirun and the init ------- */
+enum sync_type
+{
+  SYNC_PID = 1,     /* the init's pid in the caller's pid namespace */
+  SYNC_USERMAP,     /* intermediate process: write my id maps (pid = mine) */
+  SYNC_USERMAP_ACK, /* parent: maps written */
+  SYNC_GO,          /* parent: maps written, cgroup joined: set up */
+  SYNC_READY,       /* init: set up, waiting for start */
+  SYNC_ERROR,       /* carries an ocirun_error_t */
+};
+
+struct sync_msg
+{
+  uint32_t type;
+  int32_t pid;
+};
+
+int sync_pair (int fds[2], ocirun_error_t *err);
+int sync_send (int fd, enum sync_type type, pid_t pid, ocirun_error_t *err);
+int sync_send_error (int fd, ocirun_error_t error);
+/* Receive one message; a SYNC_ERROR becomes *err and -1, and so does the
+ * other side going away. */
+int sync_recv (int fd, struct sync_msg *msg, ocirun_error_t *err);
+int sync_expect (int fd, enum sync_type type, struct sync_msg *msg, ocirun_error_t *err);
+
+/* --- src/core/init.c: the container's init ----------------------------- */
+struct init_ctx
+{
+  const char *id;
+  const char *bundle;
+  const char *rootfs;
+  oci_config *config;
+  int sync_fd;    /* the init's end */
+  int state_dir_fd; /* O_PATH of the state dir, which holds the exec fifo */
+  int parent_fds[3]; /* the parent's fds the child closes first (-1: none) */
+  int console_fd; /* connected --console-socket, or -1 */
+  int keep_fds;   /* fds 3.. kept for the process: LISTEN_FDS + --preserve-fds */
+  int listen_fds;
+  bool no_pivot;
+  bool no_new_keyring;
+};
+
+/* Clone the init (through an intermediate process when the namespaces
+ * need one).  Returns the init's pid, or 0 when an intermediate process
+ * will send it as SYNC_PID; *helper is that process (0 when none). */
+pid_t init_spawn (struct init_ctx *ctx, pid_t *helper, ocirun_error_t *err);
+
+/* --- src/core/shim.c -------------------------------------------------------- */
+/* Fork the detached shim, which spawns the init and stays its parent.
+ * Returns in the caller (the shim never returns). */
+int shim_spawn (struct init_ctx *ctx, const char *state_dir, ocirun_error_t *err);
+
+/* --- src/core/console.c: the foreground run's terminal ------------------ */
+#include <poll.h>
+#include <termios.h>
+
+struct console_proxy
+{
+  int master;
+  bool raw;
+  bool stdin_closed;
+  struct termios saved;
+};
+
+int console_recv_master (int sock, ocirun_error_t *err);
+void console_proxy_start (struct console_proxy *p, int master);
+int console_proxy_io (struct console_proxy *p, short stdin_events, short master_events);
+void console_resize (struct console_proxy *p);
+void console_proxy_stop (struct console_proxy *p);
+
+/* --- src/core/notify.c: NOTIFY_SOCKET ------------------------------------ */
+/* At create: when the caller has NOTIFY_SOCKET, mount our socket's
+ * directory into the container and point its env there. */
+int notify_prepare (const char *state_dir, oci_config *config, char **host_socket, ocirun_error_t *err);
+/* At start, before the init is released: our end of the socket. */
+int notify_listen (const char *state_dir, ocirun_error_t *err);
+/* After the exec: wait for READY=1, then tell the caller's socket. */
+int notify_relay (int fd, int pidfd, pid_t pid, const char *host_socket, ocirun_error_t *err);
+
+/* --- src/core/create.c -------------------------------------------------------- */
+/* Kill a recorded process and wait until it is gone. */
+int kill_and_wait (pid_t pid, uint64_t start_time, ocirun_error_t *err);
+
+#endif

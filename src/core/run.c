@@ -1,0 +1,145 @@
+/* `run` in the foreground: create + start with this process as the
+ * init's parent; signals are forwarded to the init, its exit becomes our
+ * exit code, and the container is deleted unless --keep. */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "create.h"
+#include "ocirun/cleanup.h"
+#include "ocirun/log.h"
+#include "ocirun/utils.h"
+
+static int
+forward_signals (int sfd, int pidfd, struct console_proxy *console, ocirun_error_t *err)
+{
+  struct signalfd_siginfo si;
+
+  while (read (sfd, &si, sizeof (si)) == (ssize_t) sizeof (si))
+    {
+      if (si.ssi_signo == SIGWINCH && console)
+        console_resize (console);
+      if (si.ssi_signo == SIGCHLD || si.ssi_signo == SIGWINCH || si.ssi_signo == SIGURG)
+        continue;
+      if (pidfd_send (pidfd, si.ssi_signo) < 0 && errno != ESRCH)
+        return ocirun_error (err, errno, "forward signal %u", si.ssi_signo);
+    }
+  return 0;
+}
+
+/* Reap children (the init, and orphans reparented to us as subreaper)
+ * until the init's status is known. */
+static int
+reap (pid_t init, int *status)
+{
+  for (;;)
+    {
+      int st;
+      pid_t pid = waitpid (-1, &st, WNOHANG);
+      if (pid <= 0)
+        return 0;
+      if (pid == init)
+        {
+          *status = st;
+          return 1;
+        }
+    }
+}
+
+static int
+wait_init (pid_t pid, int pidfd, int sfd, struct console_proxy *console, int *status, ocirun_error_t *err)
+{
+  for (;;)
+    {
+      bool tty = console && console->master >= 0;
+      struct pollfd p[4] = {
+        { .fd = sfd, .events = POLLIN },
+        { .fd = pidfd, .events = POLLIN },
+        { .fd = tty && !console->stdin_closed ? 0 : -1, .events = POLLIN },
+        { .fd = tty ? console->master : -1, .events = POLLIN },
+      };
+      if (poll (p, 4, -1) < 0 && errno != EINTR)
+        return ocirun_error (err, errno, "poll");
+      if (p[0].revents && forward_signals (sfd, pidfd, console, err) < 0)
+        return -1;
+      if (tty && console_proxy_io (console, p[2].revents, p[3].revents) < 0)
+        {
+          close (console->master);
+          console->master = -1;
+        }
+      if (p[1].revents && reap (pid, status))
+        return 0;
+    }
+}
+
+static int
+run_created (struct creation *cr, int sfd, bool keep, int *exit_code, ocirun_error_t *err)
+{
+  cleanup_close int pidfd = -1;
+  struct console_proxy console = { .master = -1 };
+  int status = 0, ret;
+
+  /* Release the lock: start and delete take it again. */
+  close (cr->lock_fd);
+  cr->lock_fd = -1;
+  pidfd = pidfd_open_checked (cr->pid, cr->start_time);
+  if (pidfd < 0)
+    return ocirun_error (err, errno, "open pidfd of the init (pid %d)", (int) cr->pid);
+  if (container_start (cr->opts->root, cr->opts->id, err) < 0)
+    {
+      cleanup_error ocirun_error_t derr = NULL;
+      container_delete (cr->opts->root, cr->opts->id, true, &derr);
+      return -1;
+    }
+  if (cr->console_peer >= 0)
+    {
+      int master = console_recv_master (cr->console_peer, err);
+      if (master < 0)
+        return -1;
+      console_proxy_start (&console, master);
+    }
+  ret = wait_init (cr->pid, pidfd, sfd, cr->console_peer >= 0 ? &console : NULL, &status, err);
+  console_proxy_stop (&console);
+  if (ret < 0)
+    return -1;
+  *exit_code = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+  if (keep)
+    {
+      state_record_exit (cr->dir, status);
+      return 0;
+    }
+  return container_delete (cr->opts->root, cr->opts->id, true, err);
+}
+
+int
+container_run (const struct container_create_opts *opts, bool keep, int *exit_code, ocirun_error_t *err)
+{
+  struct creation cr __attribute__ ((cleanup (creation_release))) = CREATION_INIT (opts);
+  cleanup_close int sfd = -1;
+  sigset_t all, old;
+
+  /* Blocked before the clone so nothing is lost; the init unblocks them. */
+  sigfillset (&all);
+  sigdelset (&all, SIGSEGV);
+  sigdelset (&all, SIGBUS);
+  sigdelset (&all, SIGFPE);
+  sigdelset (&all, SIGILL);
+  sigprocmask (SIG_BLOCK, &all, &old);
+  sfd = signalfd (-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0)
+    return ocirun_error (err, errno, "signalfd");
+  if (!opts->no_subreaper && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+    return ocirun_error (err, errno, "become a child subreaper");
+  cr.subreaper_if_two_step = opts->no_subreaper;
+  if (creation_run (&cr, err) < 0)
+    return -1;
+  return run_created (&cr, sfd, keep, exit_code, err);
+}

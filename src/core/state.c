@@ -1,0 +1,300 @@
+/* The state store: <root>/<id>/ holds `state` (key=value lines, replaced
+ * atomically), the config.json copied at create, the exec fifo while the
+ * container is created, and `exit` once the shim reaped the init. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "ocirun/cleanup.h"
+#include "ocirun/utils.h"
+
+int
+state_validate_id (const char *id, ocirun_error_t *err)
+{
+  /* runc's charset: letters, digits, '_', '+', '-', '.'; "." and ".." would
+   * name the root itself or its parent. */
+  if (id == NULL || *id == '\0')
+    return ocirun_error (err, 0, "invalid container id: it is empty");
+  for (const char *p = id; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'
+          || *p == '+' || *p == '-' || *p == '.'))
+      return ocirun_error (err, 0, "invalid container id `%s`: only [A-Za-z0-9_+.-] are allowed", id);
+  if (strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
+    return ocirun_error (err, 0, "invalid container id `%s`", id);
+  return 0;
+}
+
+char *
+state_dir (const char *root, const char *id)
+{
+  char *out = NULL;
+  if (asprintf (&out, "%s/%s", root, id) < 0)
+    return NULL;
+  return out;
+}
+
+static int
+lock_dir (const char *dir, const char *id, int *lock_fd, ocirun_error_t *err)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT)
+    return ocirun_error (err, 0, "container `%s` does not exist", id);
+  if (fd < 0)
+    return ocirun_error (err, errno, "open `%s`", dir);
+  if (flock (fd, LOCK_EX) < 0)
+    {
+      close (fd);
+      return ocirun_error (err, errno, "lock `%s`", dir);
+    }
+  *lock_fd = fd;
+  return 0;
+}
+
+int
+state_create_dir (const char *root, const char *id, char **dir, int *lock_fd, ocirun_error_t *err)
+{
+  cleanup_free char *d = NULL;
+
+  if (state_validate_id (id, err) < 0)
+    return -1;
+  if (mkdir_p (root, 0700, err) < 0)
+    return -1;
+  d = state_dir (root, id);
+  if (d == NULL)
+    return ocirun_error (err, ENOMEM, "allocate");
+  if (mkdir (d, 0711) < 0)
+    {
+      if (errno == EEXIST)
+        return ocirun_error (err, 0, "container `%s` already exists", id);
+      return ocirun_error (err, errno, "mkdir `%s`", d);
+    }
+  if (lock_dir (d, id, lock_fd, err) < 0)
+    {
+      rmdir (d);
+      return -1;
+    }
+  *dir = steal_pointer (&d);
+  return 0;
+}
+
+int
+state_lock (const char *root, const char *id, int *lock_fd, ocirun_error_t *err)
+{
+  cleanup_free char *d = NULL;
+
+  if (state_validate_id (id, err) < 0)
+    return -1;
+  d = state_dir (root, id);
+  if (d == NULL)
+    return ocirun_error (err, ENOMEM, "allocate");
+  return lock_dir (d, id, lock_fd, err);
+}
+
+int
+state_save (const struct container_state *st, ocirun_error_t *err)
+{
+  cleanup_free char *buf = NULL, *path = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream (&buf, &len);
+
+  if (out == NULL)
+    return ocirun_error (err, errno, "allocate");
+  fprintf (out, "pid=%d\nstart_time=%" PRIu64 "\nbundle=%s\nrootfs=%s\ncreated=%s\nowner=%s\nhas_process=%d\n",
+           (int) st->pid, st->start_time, st->bundle, st->rootfs, st->created, st->owner ? st->owner : "",
+           st->has_process);
+  if (st->notify_socket)
+    fprintf (out, "notify_socket=%s\n", st->notify_socket);
+  for (char **c = st->cgroups; c && *c; c++)
+    fprintf (out, "cgroup=%s\n", *c);
+  fclose (out);
+  if (asprintf (&path, "%s/%s", st->dir, STATE_FILE) < 0)
+    return ocirun_error (err, ENOMEM, "allocate");
+  return write_file_atomic (path, buf, len, 0600, err);
+}
+
+static int
+strv_append (char ***v, const char *s)
+{
+  size_t n = 0;
+  char **grown;
+
+  while (*v && (*v)[n])
+    n++;
+  grown = realloc (*v, (n + 2) * sizeof (char *));
+  if (grown == NULL)
+    return -1;
+  grown[n] = strdup (s);
+  grown[n + 1] = NULL;
+  *v = grown;
+  return grown[n] ? 0 : -1;
+}
+
+static int
+state_parse_line (struct container_state *st, const char *key, const char *value)
+{
+  char **str = NULL;
+
+  if (strcmp (key, "pid") == 0)
+    st->pid = atoi (value);
+  else if (strcmp (key, "start_time") == 0)
+    st->start_time = strtoull (value, NULL, 10);
+  else if (strcmp (key, "has_process") == 0)
+    st->has_process = atoi (value) != 0;
+  else if (strcmp (key, "cgroup") == 0)
+    return strv_append (&st->cgroups, value);
+  else if (strcmp (key, "bundle") == 0)
+    str = &st->bundle;
+  else if (strcmp (key, "rootfs") == 0)
+    str = &st->rootfs;
+  else if (strcmp (key, "created") == 0)
+    str = &st->created;
+  else if (strcmp (key, "owner") == 0)
+    str = &st->owner;
+  else if (strcmp (key, "exited") == 0)
+    str = &st->exited;
+  else if (strcmp (key, "notify_socket") == 0)
+    str = &st->notify_socket;
+  else if (strcmp (key, "status") == 0)
+    {
+      st->has_exit = true;
+      st->exit_status = atoi (value);
+    }
+  if (str == NULL)
+    return 0;
+  free (*str);
+  *str = strdup (value);
+  return *str ? 0 : -1;
+}
+
+static int
+state_parse (struct container_state *st, char *data, ocirun_error_t *err)
+{
+  char *save = NULL;
+
+  for (char *line = strtok_r (data, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      char *eq = strchr (line, '=');
+      if (eq == NULL)
+        continue;
+      *eq = '\0';
+      if (state_parse_line (st, line, eq + 1) < 0)
+        return ocirun_error (err, ENOMEM, "allocate");
+    }
+  return 0;
+}
+
+int
+state_load (const char *root, const char *id, struct container_state *st, ocirun_error_t *err)
+{
+  cleanup_free char *path = NULL, *data = NULL, *exit_data = NULL;
+
+  memset (st, 0, sizeof (*st));
+  if (state_validate_id (id, err) < 0)
+    return -1;
+  st->id = strdup (id);
+  st->dir = state_dir (root, id);
+  if (st->id == NULL || st->dir == NULL || asprintf (&path, "%s/%s", st->dir, STATE_FILE) < 0)
+    return ocirun_error (err, ENOMEM, "allocate");
+  if (read_file (path, &data, NULL, err) < 0)
+    {
+      if ((*err)->errnum != ENOENT)
+        return -1;
+      ocirun_error_release (err);
+      return ocirun_error (err, 0, "container `%s` does not exist", id);
+    }
+  if (state_parse (st, data, err) < 0)
+    return -1;
+  free (path);
+  if (asprintf (&path, "%s/%s", st->dir, EXIT_FILE) < 0)
+    return ocirun_error (err, ENOMEM, "allocate");
+  if (read_file (path, &exit_data, NULL, err) < 0)
+    {
+      /* No exit recorded (yet, or no shim): not an error. */
+      ocirun_error_release (err);
+      return 0;
+    }
+  return state_parse (st, exit_data, err);
+}
+
+void
+state_release (struct container_state *st)
+{
+  free (st->dir);
+  free (st->id);
+  free (st->bundle);
+  free (st->rootfs);
+  free (st->created);
+  free (st->owner);
+  free (st->exited);
+  free (st->notify_socket);
+  ocirun_strv_freep (&st->cgroups);
+  memset (st, 0, sizeof (*st));
+}
+
+enum container_status
+state_status (const struct container_state *st)
+{
+  char path[4096];
+  uint64_t start_time;
+  bool zombie;
+
+  if (st->pid <= 0 || proc_start_time (st->pid, &start_time, &zombie) < 0 || start_time != st->start_time || zombie)
+    return STATUS_STOPPED;
+  snprintf (path, sizeof (path), "%s/%s", st->dir, FIFO_FILE);
+  if (access (path, F_OK) == 0)
+    return STATUS_CREATED;
+  return STATUS_RUNNING;
+}
+
+const char *
+state_status_name (enum container_status s)
+{
+  switch (s)
+    {
+    case STATUS_CREATED: return "created";
+    case STATUS_RUNNING: return "running";
+    default: return "stopped";
+    }
+}
+
+int
+state_record_exit (const char *dir, int wait_status)
+{
+  char path[4096], buf[256], when[64];
+  cleanup_close int lock = -1;
+  int code, len;
+  ocirun_error_t err = NULL;
+
+  /* Under the container's lock: a concurrent delete either finishes first
+   * (the directory is gone and the write fails) or waits for us. */
+  lock = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock < 0 || flock (lock, LOCK_EX) < 0)
+    return -1;
+  code = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
+  format_rfc3339_nano (when, sizeof (when));
+  len = snprintf (buf, sizeof (buf), "status=%d\nexited=%s\n", code, when);
+  snprintf (path, sizeof (path), "%s/%s", dir, EXIT_FILE);
+  if (write_file_atomic (path, buf, len, 0600, &err) < 0)
+    {
+      /* The container was deleted meanwhile: nobody to tell. */
+      ocirun_error_release (&err);
+      return -1;
+    }
+  return 0;
+}
+
+int
+state_remove (const char *dir, ocirun_error_t *err)
+{
+  return remove_tree (dir, err);
+}

@@ -1,0 +1,204 @@
+#!/usr/bin/env bats
+# What reaches the container's process: fds, namespaces, cgroups, the
+# terminal, and the host protections.
+
+load helpers-lifecycle
+
+setup() {
+  lifecycle_setup
+}
+
+teardown() {
+  lifecycle_teardown
+}
+
+@test "only stdio reaches the process; cwd is inside the container" {
+  bundle_args "$B" sh -c 'ls /proc/self/fd | tr "\n" " "; echo; readlink /proc/self/cwd'
+  bundle_jq "$B" '.process.cwd = "/tmp"'
+  run oci run -b "$B" "$ID" 5</dev/null 6>/dev/null
+  [ "$status" -eq 0 ]
+  # 3 is ls's own directory fd
+  [ "${lines[0]}" = "0 1 2 3 " ]
+  [ "${lines[1]}" = /tmp ]
+  assert_clean
+}
+
+@test "--preserve-fds passes fds 3..3+N-1" {
+  echo preserved-data >"$TMP/data"
+  bundle_args "$B" sh -c 'cat <&3; ls /proc/self/fd | tr "\n" " "'
+  run oci run --preserve-fds 1 -b "$B" "$ID" 3<"$TMP/data" 4<"$TMP/data"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = preserved-data ]
+  [ "${lines[1]}" = "0 1 2 3 4 " ] # 4 is ls's own directory fd
+  assert_clean
+}
+
+@test "LISTEN_FDS/LISTEN_PID are passed on and renumbered" {
+  echo socket-data >"$TMP/data"
+  bundle_args "$B" sh -c 'echo $LISTEN_FDS $LISTEN_PID; cat <&3'
+  run sh -c 'LISTEN_FDS=1 LISTEN_PID=$$ exec "$0" --root "$1" run -b "$2" "$3"' "$OCIRUN" "$ROOT" "$B" "$ID" 3<"$TMP/data"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "1 1" ]
+  [ "${lines[1]}" = socket-data ]
+  assert_clean
+}
+
+@test "--console-socket receives the pty master; the process has a terminal" {
+  bundle_jq "$B" '.process.terminal = true | .process.args = ["sh", "-c", "tty; echo on-the-pty"]'
+  python3 "$TOP_SRCDIR/tests/helpers/console-receiver.py" "$TMP/console.sock" >"$TMP/console.out" &
+  local receiver=$!
+  for i in $(seq 100); do grep -q listening "$TMP/console.out" && break; sleep 0.05; done
+  oci create -b "$B" --console-socket "$TMP/console.sock" "$ID"
+  grep -q got-master "$TMP/console.out"
+  oci start "$ID"
+  wait_status "$ID" stopped
+  for i in $(seq 100); do grep -q on-the-pty "$TMP/console.out" && break; sleep 0.05; done
+  kill "$receiver" 2>/dev/null || true
+  grep -q '^/dev/pts/0' "$TMP/console.out" || grep -q '^/dev/console' "$TMP/console.out"
+  grep -q on-the-pty "$TMP/console.out"
+  oci delete "$ID"
+  assert_clean
+}
+
+@test "namespaces: new pid, uts, ipc, mount, net; hostname from the config" {
+  bundle_jq "$B" '.hostname = "box1"'
+  bundle_args "$B" sh -c 'echo $$; hostname; ls /sys/class/net | tr "\n" " "'
+  run oci run -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 1 ]
+  [ "${lines[1]}" = box1 ]
+  [ "${lines[2]}" = "lo " ]
+  assert_clean
+}
+
+@test "namespaces: joining existing ones by path" {
+  bundle_args "$B" sleep 100
+  bundle_jq "$B" '.hostname = "first"'
+  oci run -d -b "$B" "$ID-a"
+  local pid
+  pid=$(oci state "$ID-a" | jq -r .pid)
+  mkdir "$TMP/b2"
+  cp "$B/config.json" "$TMP/b2/"
+  ln -s "$B/rootfs" "$TMP/b2/rootfs"
+  bundle_jq "$TMP/b2" "del(.hostname) | .process.args = [\"sh\", \"-c\", \"hostname; ls /proc | grep -c '^[0-9]'\"] |
+    .linux.namespaces = [.linux.namespaces[] | if .type == \"uts\" or .type == \"pid\" or .type == \"network\" or .type == \"ipc\" then .path = \"/proc/$pid/ns/\" + (if .type == \"network\" then \"net\" else .type end) else . end]"
+  run oci run -b "$TMP/b2" "$ID-b"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = first ]
+  # the joined pid namespace holds a's sleep and b's own processes
+  [ "${lines[1]}" -ge 2 ]
+  oci delete -f "$ID-a"
+  assert_clean
+}
+
+@test "user namespace: uid/gid maps written from outside" {
+  bundle_jq "$B" '.linux.namespaces += [{"type": "user"}] |
+    .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+    .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  chown -R 100000:100000 "$B/rootfs"
+  chmod 755 "$TMP" "$B" # the mapped root must reach the rootfs
+  bundle_args "$B" sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u'
+  run oci run -b "$B" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" =~ ^\ +0\ +100000\ +65536$ ]]
+  [[ "${lines[1]}" =~ ^\ +0\ +100000\ +65536$ ]]
+  [ "${lines[2]}" = 0 ]
+  assert_clean
+}
+
+@test "time namespace: offsets applied before the init starts" {
+  bundle_jq "$B" '.linux.namespaces += [{"type": "time"}] |
+    .linux.timeOffsets = {"boottime": {"secs": 864000, "nanosecs": 0}}'
+  bundle_args "$B" cat /proc/uptime
+  run oci run -b "$B" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  local up
+  up=$(echo "$output" | cut -d. -f1)
+  [ "$up" -ge 864000 ]
+  assert_clean
+}
+
+@test "cgroups: absent cgroupsPath is the id under our own cgroup, every hierarchy" {
+  bundle_jq "$B" 'del(.linux.cgroupsPath)'
+  bundle_args "$B" sleep 100
+  oci run -d -b "$B" "$ID"
+  local pid dirs
+  pid=$(oci state "$ID" | jq -r .pid)
+  # one line per hierarchy, each ending in /<id>
+  run cat "/proc/$pid/cgroup"
+  for line in "${lines[@]}"; do
+    [[ "$line" == *"/$ID" ]]
+  done
+  [ -d "/sys/fs/cgroup/unified/$ID" ] || [ -d "/sys/fs/cgroup/$ID" ]
+  grep -qx "$pid" "$(find /sys/fs/cgroup -path "*unified*" -name "$ID" | head -1)/cgroup.procs" || [ ! -d /sys/fs/cgroup/unified ]
+  oci delete -f "$ID"
+  [ -z "$(find /sys/fs/cgroup -name "$ID")" ]
+  assert_clean
+}
+
+@test "cgroups: absolute and relative cgroupsPath" {
+  bundle_args "$B" sleep 100
+  bundle_jq "$B" ".linux.cgroupsPath = \"/ocirun-test-$$-abs/$ID\""
+  oci run -d -b "$B" "$ID"
+  [ -d "/sys/fs/cgroup/pids/ocirun-test-$$-abs/$ID" ]
+  oci delete -f "$ID"
+  [ ! -d "/sys/fs/cgroup/pids/ocirun-test-$$-abs/$ID" ]
+  find /sys/fs/cgroup -depth -name "ocirun-test-$$-abs" -exec rmdir {} \;
+  bundle_jq "$B" ".linux.cgroupsPath = \"ocirun-test-$$-rel\""
+  oci run -d -b "$B" "$ID"
+  local own
+  own=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup)
+  [ -d "/sys/fs/cgroup/memory${own%/}/ocirun-test-$$-rel" ]
+  oci delete -f "$ID"
+  [ ! -d "/sys/fs/cgroup/memory${own%/}/ocirun-test-$$-rel" ]
+  assert_clean
+}
+
+@test "CVE-2019-5736: the init runs from a sealed copy, the host binary is unreachable" {
+  bundle_args "$B" sleep 100
+  local before
+  before=$(sha256sum "$OCIRUN" | cut -d' ' -f1)
+  oci create -b "$B" "$ID"
+  local pid
+  pid=$(oci state "$ID" | jq -r .pid)
+  [[ "$(readlink "/proc/$pid/exe")" == /memfd:ocirun* ]]
+  ! sh -c "echo x >>/proc/$pid/exe" 2>/dev/null
+  # and so does the shim's
+  local shim
+  shim=$(awk '/^PPid:/ {print $2}' "/proc/$pid/status")
+  [[ "$(readlink "/proc/$shim/exe")" == /memfd:ocirun* ]]
+  oci delete "$ID"
+  [ "$(sha256sum "$OCIRUN" | cut -d' ' -f1)" = "$before" ]
+  assert_clean
+}
+
+@test "run in the foreground with a terminal and no --console-socket: ocirun relays the pty" {
+  bundle_jq "$B" '.process.terminal = true'
+  bundle_args "$B" sh -c 'tty; echo on-the-pty; exit 5'
+  run oci run -b "$B" "$ID" </dev/null
+  [ "$status" -eq 5 ]
+  [[ "$output" == *"/dev/pts/0"* ]]
+  [[ "$output" == *on-the-pty* ]]
+  assert_clean
+}
+
+@test "NOTIFY_SOCKET: the container's READY=1 is relayed with MAINPID" {
+  cp "$TOP_BUILDDIR/tests/helpers/sd-notify" "$B/rootfs/bin/sd-notify"
+  bundle_args "$B" sh -c 'echo $NOTIFY_SOCKET; sleep 0.2; sd-notify; sleep 100'
+  python3 "$TOP_SRCDIR/tests/helpers/notify-listener.py" "$TMP/host-notify.sock" >"$TMP/notify.out" &
+  local listener=$!
+  for i in $(seq 100); do grep -q listening "$TMP/notify.out" && break; sleep 0.05; done
+  NOTIFY_SOCKET="$TMP/host-notify.sock" oci create -b "$B" "$ID" >"$TMP/out"
+  NOTIFY_SOCKET="$TMP/host-notify.sock" timeout 10 "$OCIRUN" --root "$ROOT" start "$ID"
+  for i in $(seq 100); do grep -q READY "$TMP/notify.out" && break; sleep 0.05; done
+  kill "$listener"
+  local pid
+  pid=$(oci state "$ID" | jq -r .pid)
+  grep -qx "READY=1 MAINPID=$pid" "$TMP/notify.out"
+  [ "$(cat "$TMP/out")" = /run/notify/notify.sock ]
+  oci delete -f "$ID"
+  assert_clean
+}
