@@ -108,16 +108,20 @@ engines_remove_cgroup_parent() {
   parent=$(engines_cgroup_parent)
   for d in /sys/fs/cgroup/*/"${parent#/}"; do
     [ -d "$d" ] || continue
-    # conmon may still be on its way out of its cgroup.
     for sub in "$d/conmon" "$d"; do
-      [ -d "$sub" ] && wait_for 3 _cgroup_empty "$sub" && rmdir "$sub" 2>/dev/null
+      [ -d "$sub" ] || continue
+      # A cgroup left inside is a leak: leave it to the snapshot.
+      [ -z "$(find "$sub" -mindepth 1 -maxdepth 1 -type d)" ] || continue
+      # conmon may still be on its way out: its cgroup is busy until the
+      # kernel has released the task, a moment after cgroup.procs is empty.
+      wait_for 3 _rmdir_cgroup "$sub"
     done
   done
   return 0
 }
 
-_cgroup_empty() {
-  [ ! -s "$1/cgroup.procs" ]
+_rmdir_cgroup() {
+  rmdir "$1" 2>/dev/null || [ ! -d "$1" ]
 }
 
 engines_teardown() {
