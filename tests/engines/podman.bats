@@ -50,7 +50,7 @@ teardown() {
   # Killed by a signal: 128 + the signal number.  The shell is not pid 1
   # (which SIGKILL from inside cannot kill): --init bind-mounts podman's
   # catatonit as pid 1, which reports the signal as 128 + 9.
-  run -137 pm run --rm --init "$ENGINES_IMAGE" sh -c 'kill -KILL $$' 
+  run -137 pm run --rm --init "$ENGINES_IMAGE" sh -c 'kill -KILL $$'
 }
 
 @test "podman: a command that does not exist: the runtime's message reaches the user" {
