@@ -13,6 +13,9 @@ _rootfs_template() {
   if [ ! -x "$tpl/bin/busybox" ]; then
     local tmp
     tmp=$(mktemp -d "${tpl}.XXXXXX")
+    # mktemp makes it 0700: a container running as another user could not
+    # even resolve its own root.
+    chmod 0755 "$tmp"
     mkdir -p "$tmp"/{bin,sbin,etc,proc,sys,dev,tmp,root,home,usr/bin,usr/sbin,var}
     cp "$BUSYBOX" "$tmp/bin/busybox"
     local applet
