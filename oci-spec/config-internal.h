@@ -10,6 +10,9 @@ extern const jw_struct oci_linux_struct;
 extern const jw_struct oci_resources_struct;
 extern const jw_struct oci_seccomp_struct;
 
+/* "0-3,7" lists of CPUs or memory nodes; *empty when none listed. */
+bool oci_list_valid (const char *s, bool *empty);
+
 /* Every character of s is in the set `allowed`. */
 bool oci_chars_in (const char *s, const char *allowed);
 

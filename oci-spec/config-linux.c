@@ -158,6 +158,29 @@ static const jw_field device_fields[] = {
 };
 static const jw_struct device_struct = { .size = sizeof (oci_device), .fields = device_fields, .check = check_device };
 
+/* The kernel's dev_valid_name(): 1 to IFNAMSIZ - 1 bytes, not "." or
+ * "..", no '/', ':' or white space. */
+static bool
+valid_ifname (const char *name)
+{
+  size_t len = strlen (name);
+  if (len == 0 || len >= 16 || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    return false;
+  return name[strcspn (name, "/: \t\n\v\f\r")] == '\0';
+}
+
+static int
+check_net_device (void *obj, yajl_val node, jw_ctx *ctx)
+{
+  oci_net_device *d = obj;
+  (void) node;
+  if (!valid_ifname (d->host_name))
+    return jw_fail (ctx, NULL, "\"%s\" is not a valid interface name", d->host_name);
+  if (d->name && !valid_ifname (d->name))
+    return jw_fail (ctx, "name", "\"%s\" is not a valid interface name", d->name);
+  return 0;
+}
+
 static const jw_field net_device_fields[] = {
   JW_F (oci_net_device, "name", JW_STRING, name),
   JW_END,
@@ -166,6 +189,7 @@ static const jw_struct net_device_struct = {
   .size = sizeof (oci_net_device),
   .key_offset = offsetof (oci_net_device, host_name),
   .fields = net_device_fields,
+  .check = check_net_device,
 };
 
 /* --- seccomp ------------------------------------------------------------------------------ */
@@ -260,13 +284,31 @@ static const jw_field intel_rdt_fields[] = {
 static const jw_struct intel_rdt_struct
     = { .size = sizeof (oci_intel_rdt), .fields = intel_rdt_fields, .check = check_intel_rdt };
 
+/* set_mempolicy(2): MPOL_DEFAULT and MPOL_LOCAL take no nodes,
+ * MPOL_PREFERRED any number, the other modes at least one. */
+static int
+check_memory_policy (void *obj, yajl_val node, jw_ctx *ctx)
+{
+  oci_memory_policy *m = obj;
+  bool empty = true, none = strcmp (m->mode, "MPOL_DEFAULT") == 0 || strcmp (m->mode, "MPOL_LOCAL") == 0;
+  (void) node;
+  if (m->nodes && !oci_list_valid (m->nodes, &empty))
+    return jw_fail (ctx, "nodes", "invalid node list \"%s\"", m->nodes);
+  if (none && !empty)
+    return jw_fail (ctx, "nodes", "must be empty with %s", m->mode);
+  if (!none && empty && strcmp (m->mode, "MPOL_PREFERRED") != 0)
+    return jw_fail (ctx, "nodes", "at least one node is required with %s", m->mode);
+  return 0;
+}
+
 static const jw_field memory_policy_fields[] = {
   JW_F (oci_memory_policy, "mode", JW_STRING, mode, .flags = JW_REQUIRED, .aux = mpol_modes),
   JW_F (oci_memory_policy, "nodes", JW_STRING, nodes),
   JW_F (oci_memory_policy, "flags", JW_STRV, flags, .aux = mpol_flags),
   JW_END,
 };
-static const jw_struct memory_policy_struct = { .size = sizeof (oci_memory_policy), .fields = memory_policy_fields };
+static const jw_struct memory_policy_struct
+    = { .size = sizeof (oci_memory_policy), .fields = memory_policy_fields, .check = check_memory_policy };
 
 static const jw_field personality_fields[] = {
   JW_F (oci_personality, "domain", JW_ENUM, domain, .flags = JW_REQUIRED, .aux = personality_domains),
@@ -275,12 +317,23 @@ static const jw_field personality_fields[] = {
 };
 static const jw_struct personality_struct = { .size = sizeof (oci_personality), .fields = personality_fields };
 
+static int
+check_time_offset (void *obj, yajl_val node, jw_ctx *ctx)
+{
+  oci_time_offset *t = obj;
+  (void) node;
+  if (t->nanosecs > 999999999)
+    return jw_fail (ctx, "nanosecs", "%u is not below one second", (unsigned) t->nanosecs);
+  return 0;
+}
+
 static const jw_field time_offset_fields[] = {
   JW_F (oci_time_offset, "secs", JW_INT64, secs),
   JW_F (oci_time_offset, "nanosecs", JW_UINT32, nanosecs),
   JW_END,
 };
-static const jw_struct time_offset_struct = { .size = sizeof (oci_time_offset), .fields = time_offset_fields };
+static const jw_struct time_offset_struct
+    = { .size = sizeof (oci_time_offset), .fields = time_offset_fields, .check = check_time_offset };
 
 /* Flattened into oci_linux; "present" records that the clock was given. */
 static const jw_field time_offsets_fields[] = {
@@ -295,10 +348,22 @@ static const jw_struct time_offsets_struct = { .size = sizeof (oci_linux), .fiel
 /* --- linux ----------------------------------------------------------------------------------- */
 
 static int
+check_absolute_paths (const oci_strv *paths, const char *key, jw_ctx *ctx)
+{
+  for (size_t i = 0; i < paths->len; i++)
+    if (!jw_is_absolute (paths->items[i]))
+      return jw_fail_index (ctx, key, i, "must be an absolute path, got \"%s\"", paths->items[i]);
+  return 0;
+}
+
+static int
 check_linux (void *obj, yajl_val node, jw_ctx *ctx)
 {
   oci_linux *l = obj;
   (void) node;
+  if (check_absolute_paths (&l->masked_paths, "maskedPaths", ctx) < 0
+      || check_absolute_paths (&l->readonly_paths, "readonlyPaths", ctx) < 0)
+    return -1;
   for (size_t i = 0; i < l->namespaces_len; i++)
     for (size_t j = 0; j < i; j++)
       if (l->namespaces[i].type == l->namespaces[j].type)

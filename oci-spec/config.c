@@ -18,6 +18,42 @@ oci_chars_in (const char *s, const char *allowed)
   return s[strspn (s, allowed)] == '\0';
 }
 
+/* "0-3,7": numbers and ranges (low-high, low <= high), comma-separated,
+ * spaces allowed around them; the empty list is valid and *empty says so. */
+bool
+oci_list_valid (const char *s, bool *empty)
+{
+  *empty = true;
+  for (;;)
+    {
+      unsigned long lo, hi;
+      char *end;
+
+      s += strspn (s, " ");
+      if (*s == '\0')
+        return *empty;
+      if (*s < '0' || *s > '9')
+        return false;
+      lo = hi = strtoul (s, &end, 10);
+      s = end;
+      if (*s == '-')
+        {
+          if (s[1] < '0' || s[1] > '9')
+            return false;
+          hi = strtoul (s + 1, &end, 10);
+          s = end;
+        }
+      s += strspn (s, " ");
+      if (hi < lo || (*s != ',' && *s != '\0'))
+        return false;
+      *empty = false;
+      if (*s == ',')
+        s++;
+      else
+        return true;
+    }
+}
+
 /* --- name tables --------------------------------------------------------------- */
 
 static const jw_enum rlimit_names[] = {
@@ -187,6 +223,22 @@ static const jw_field rlimit_fields[] = {
 };
 static const jw_struct rlimit_struct = { .size = sizeof (oci_rlimit), .fields = rlimit_fields, .check = check_rlimit };
 
+/* What sched_setattr(2) accepts for each policy, as runc checks it. */
+static int
+check_scheduler (void *obj, yajl_val node, jw_ctx *ctx)
+{
+  oci_scheduler *s = obj;
+  (void) node;
+  if ((s->policy == OCI_SCHED_OTHER || s->policy == OCI_SCHED_BATCH) && (s->nice < -20 || s->nice > 19))
+    return jw_fail (ctx, "nice", "%d is out of range (-20 to 19)", (int) s->nice);
+  if (s->priority != 0 && s->policy != OCI_SCHED_FIFO && s->policy != OCI_SCHED_RR)
+    return jw_fail (ctx, "priority", "only allowed with SCHED_FIFO and SCHED_RR");
+  if ((s->runtime || s->deadline || s->period) && s->policy != OCI_SCHED_DEADLINE)
+    return jw_fail (ctx, s->runtime ? "runtime" : s->deadline ? "deadline" : "period",
+                    "only allowed with SCHED_DEADLINE");
+  return 0;
+}
+
 static const jw_field scheduler_fields[] = {
   JW_F (oci_scheduler, "policy", JW_ENUM, policy, .flags = JW_REQUIRED, .aux = sched_policies),
   JW_F (oci_scheduler, "nice", JW_INT32, nice),
@@ -197,7 +249,8 @@ static const jw_field scheduler_fields[] = {
   JW_F (oci_scheduler, "period", JW_UINT64, period),
   JW_END,
 };
-static const jw_struct scheduler_struct = { .size = sizeof (oci_scheduler), .fields = scheduler_fields };
+static const jw_struct scheduler_struct
+    = { .size = sizeof (oci_scheduler), .fields = scheduler_fields, .check = check_scheduler };
 
 /* Flattened into oci_process. */
 static const jw_field console_size_fields[] = {
@@ -207,21 +260,34 @@ static const jw_field console_size_fields[] = {
 };
 static const jw_struct console_size_struct = { .size = sizeof (oci_process), .fields = console_size_fields };
 
+static int
+check_io_priority (void *obj, yajl_val node, jw_ctx *ctx)
+{
+  oci_process *p = obj;
+  (void) node;
+  if (p->io_priority < 0 || p->io_priority > 7)
+    return jw_fail (ctx, "priority", "%d is out of range (0 to 7)", (int) p->io_priority);
+  return 0;
+}
+
 static const jw_field io_priority_fields[] = {
   JW_F (oci_process, "class", JW_ENUM, io_priority_class, .flags = JW_REQUIRED, .aux = ioprio_classes),
   JW_F (oci_process, "priority", JW_INT32, io_priority),
   JW_END,
 };
-static const jw_struct io_priority_struct = { .size = sizeof (oci_process), .fields = io_priority_fields };
+static const jw_struct io_priority_struct
+    = { .size = sizeof (oci_process), .fields = io_priority_fields, .check = check_io_priority };
 
 static int
 check_cpu_affinity (void *obj, yajl_val node, jw_ctx *ctx)
 {
   oci_process *p = obj;
+  bool empty;
+
   (void) node;
-  if (p->exec_cpu_affinity_initial && !oci_chars_in (p->exec_cpu_affinity_initial, "0123456789, -"))
+  if (p->exec_cpu_affinity_initial && !oci_list_valid (p->exec_cpu_affinity_initial, &empty))
     return jw_fail (ctx, "initial", "invalid CPU list \"%s\"", p->exec_cpu_affinity_initial);
-  if (p->exec_cpu_affinity_final && !oci_chars_in (p->exec_cpu_affinity_final, "0123456789, -"))
+  if (p->exec_cpu_affinity_final && !oci_list_valid (p->exec_cpu_affinity_final, &empty))
     return jw_fail (ctx, "final", "invalid CPU list \"%s\"", p->exec_cpu_affinity_final);
   return 0;
 }
@@ -243,6 +309,8 @@ check_process (void *obj, yajl_val node, jw_ctx *ctx)
     return jw_fail (ctx, "cwd", "must be an absolute path, got \"%s\"", p->cwd);
   if (p->args.len == 0)
     return jw_fail (ctx, "args", "must contain at least one element");
+  if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
+    return jw_fail (ctx, "oomScoreAdj", "%d is out of range (-1000 to 1000)", p->oom_score_adj);
   for (size_t i = 0; i < p->rlimits_len; i++)
     for (size_t j = 0; j < i; j++)
       if (p->rlimits[i].resource == p->rlimits[j].resource)
@@ -366,14 +434,26 @@ static const jw_struct config_struct = { .size = sizeof (oci_config), .fields = 
 int
 oci_config_parse_data (const char *name, const char *data, size_t len, oci_config **out, ocirun_error_t *err)
 {
-  void *config = NULL;
+  void *obj = NULL;
 
-  if (jw_parse_document (name, data, len, &config_struct, &config, err) < 0)
+  if (jw_parse_document (name, data, len, &config_struct, &obj, err) < 0)
     return -1;
-  *out = config;
+  *out = obj;
   return 0;
 }
 
+int
+oci_process_parse_data (const char *name, const char *data, size_t len, oci_process **out, ocirun_error_t *err)
+{
+  void *obj = NULL;
+
+  if (jw_parse_document (name, data, len, &process_struct, &obj, err) < 0)
+    return -1;
+  *out = obj;
+  return 0;
+}
+
+/* The whole file, NUL-terminated for jw_parse_text. */
 static int
 read_file (const char *path, char **data, size_t *len, ocirun_error_t *err)
 {
@@ -386,37 +466,66 @@ read_file (const char *path, char **data, size_t *len, ocirun_error_t *err)
     return ocirun_error (err, errno, "open `%s`", path);
   do
     {
-      if (used == size)
+      if (used + 1 >= size)
         {
           char *bigger = realloc (buf, size = size ? size * 2 : 16384);
           if (bigger == NULL)
             return ocirun_error (err, errno, "read `%s`", path);
           buf = bigger;
         }
-      n = read (fd, buf + used, size - used);
+      n = read (fd, buf + used, size - used - 1);
       if (n < 0 && errno != EINTR)
         return ocirun_error (err, errno, "read `%s`", path);
       used += n > 0 ? (size_t) n : 0;
     }
   while (n != 0);
+  buf[used] = '\0';
   *data = steal_pointer (&buf);
   *len = used;
   return 0;
 }
 
-int
-oci_config_parse_file (const char *path, oci_config **out, ocirun_error_t *err)
+static int
+parse_file (const char *path, const jw_struct *root, void **out, ocirun_error_t *err)
 {
   cleanup_free char *data = NULL;
   size_t len = 0;
 
   if (read_file (path, &data, &len, err) < 0)
     return -1;
-  return oci_config_parse_data (path, data, len, out, err);
+  return jw_parse_text (path, data, len, root, out, err);
+}
+
+int
+oci_config_parse_file (const char *path, oci_config **out, ocirun_error_t *err)
+{
+  void *obj = NULL;
+
+  if (parse_file (path, &config_struct, &obj, err) < 0)
+    return -1;
+  *out = obj;
+  return 0;
+}
+
+int
+oci_process_parse_file (const char *path, oci_process **out, ocirun_error_t *err)
+{
+  void *obj = NULL;
+
+  if (parse_file (path, &process_struct, &obj, err) < 0)
+    return -1;
+  *out = obj;
+  return 0;
 }
 
 void
 oci_config_free (oci_config *config)
 {
   jw_free (&config_struct, config);
+}
+
+void
+oci_process_free (oci_process *process)
+{
+  jw_free (&process_struct, process);
 }

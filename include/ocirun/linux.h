@@ -38,7 +38,8 @@ int linux_set_hostname (const oci_config *config, ocirun_error_t *err);
 
 /* src/linux/rootfs.c: propagation, bind the rootfs, config.mounts, /dev,
  * pivot_root (or chroot), process.cwd created if missing (as runc does),
- * maskedPaths, readonlyPaths, root.readonly.  On return the process's
+ * linux.sysctl (validated first: a key of a namespace the container does
+ * not have is an error), maskedPaths, readonlyPaths, root.readonly.  On return the process's
  * root and cwd are the container's "/". */
 int rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err);
 
@@ -53,11 +54,31 @@ int terminal_setup (const oci_process *process, int console_fd, ocirun_error_t *
  * user and groups, capabilities (libcap), noNewPrivileges, umask, cwd. */
 int process_apply (const oci_config *config, const oci_process *process, ocirun_error_t *err);
 
+/* Added for seccomp: process_apply with the filter loaded at runc's point.
+ * load(data, err) runs after rlimits, oomScoreAdj, priorities, personality
+ * and affinity; with noNewPrivileges false it runs before the bounding set,
+ * groups, ids and capabilities change (loading then needs CAP_SYS_ADMIN);
+ * with noNewPrivileges true it runs last, after PR_SET_NO_NEW_PRIVS, umask
+ * and chdir.  Only process_exec's PATH lookup (stat, access) and execve
+ * follow.  process_apply is this with load NULL. */
+struct process_seccomp_hook
+{
+  int (*load) (void *data, ocirun_error_t *err);
+  void *data;
+};
+int process_apply_with_seccomp (const oci_config *config, const oci_process *process,
+                                const struct process_seccomp_hook *hook, ocirun_error_t *err);
+
 /* Added: set the CPU affinity of `pid` (0: the caller) to a CPU list
  * ("0-3,7"); NULL or "" does nothing.  process_apply applies
  * execCPUAffinity.final with it; the core applies .initial to the init
  * right after it is started, before it joins the container's cgroup. */
 int process_set_cpu_affinity (pid_t pid, const char *cpus, ocirun_error_t *err);
+
+/* Added: args[0] looked up in the PATH of process.env, as process_exec
+ * will; lets create fail early (as runc's does) on a missing binary.
+ * Returns a malloc'd path, or NULL with *err naming the binary. */
+char *process_find_executable (const oci_process *process, ocirun_error_t *err);
 
 /* Find args[0] in the PATH of process.env (not the host's) and execve it
  * with process.env (plus HOME from the container's /etc/passwd when

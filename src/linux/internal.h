@@ -23,6 +23,9 @@ struct mount_opts
   uint64_t rec_attr_set;     /* MOUNT_ATTR_* set recursively (rro, rnosuid...) */
   uint64_t rec_attr_clr;     /* MOUNT_ATTR_* cleared recursively (rrw, rsuid...) */
   char *data;                /* unknown options, comma-joined; NULL when none */
+  bool tmpcopyup;            /* tmpfs starts with a copy of the directory it covers */
+  bool idmap;                /* idmap or ridmap: an id-mapped bind mount */
+  bool idmap_recursive;      /* ridmap: the mapping applies to submounts too */
 };
 
 /* Split `options` (a mount's options array) into flags, propagation,
@@ -61,6 +64,9 @@ struct mount_ctx
   int root_fd;         /* O_PATH fd of the (bind-mounted) rootfs */
   const char *bundle;
   bool has_cgroupns;
+  /* The container's user namespace mapping, for idmap without its own. */
+  const oci_id_mapping *uid_mappings, *gid_mappings;
+  size_t uid_mappings_len, gid_mappings_len;
 };
 int mount_entry (const struct mount_ctx *ctx, const oci_mount *m, ocirun_error_t *err);
 
@@ -84,6 +90,15 @@ bool path_is (const char *path, const char *want);
  * check it really is a different mount than under_fd's. */
 int mount_reopen (int root_fd, const char *path, int under_fd, ocirun_error_t *err);
 
+/* Attach an id-mapped clone of `src` onto the O_PATH fd `target`
+ * (mount-idmap.c). */
+int mount_bind_idmapped (const struct mount_ctx *ctx, const oci_mount *m, const char *src, int target,
+                         const struct mount_opts *opts, ocirun_error_t *err);
+
+/* tmpcopyup: copy what the directory under_fd (taken before the mount)
+ * held into the mount at top_fd (tmpcopyup.c). */
+int mount_tmpcopyup (int under_fd, int top_fd, const char *dest, ocirun_error_t *err);
+
 /* cgroup / cgroup2 entries (mount-cgroup.c). */
 int mount_cgroup (const struct mount_ctx *ctx, const oci_mount *m, const struct mount_opts *opts,
                   ocirun_error_t *err);
@@ -96,6 +111,15 @@ bool devices_dev_is_bind (const oci_config *config);
  * a user namespace), /dev/ptmx, the fd symlinks, and an empty
  * /dev/console for a terminal's bind. */
 int devices_setup (int root_fd, const oci_config *config, bool in_userns, ocirun_error_t *err);
+
+/* ---- linux.sysctl (sysctl.c) ------------------------------------------ */
+
+/* runc's rules: ipc keys need an ipc namespace, net.* a network one,
+ * kernel.domainname a uts one; kernel.hostname and the rest are refused. */
+int sysctl_check_key (const oci_config *config, const char *key, ocirun_error_t *err);
+int sysctl_validate (const oci_config *config, ocirun_error_t *err);
+/* Write them under /proc/sys (the container's, after pivot_root). */
+int sysctl_apply (const oci_config *config, ocirun_error_t *err);
 
 /* ---- capabilities (caps.c) --------------------------------------------- */
 

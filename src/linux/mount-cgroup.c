@@ -1,4 +1,5 @@
-/* Mount entries of type cgroup and cgroup2, shaped as runc shapes them:
+/* Mount entries of type cgroup and cgroup2, shaped as runc shapes them
+ * (the hierarchies and our place in them come from src/cgroups):
  * cgroup2 is mounted as such (a bind of the container's own cgroup when
  * the kernel refuses, e.g. a user namespace without a cgroup namespace);
  * cgroup on a v1 or hybrid host is a tmpfs holding one mount per v1
@@ -16,184 +17,25 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "src/linux/internal.h"
 
 #define CGROUP2_SUPER_MAGIC 0x63677270
 
-struct v1_hierarchy
-{
-  char *mountpoint;  /* host path, e.g. /sys/fs/cgroup/cpu */
-  char *root;        /* the mount's root inside the hierarchy */
-  char *controllers; /* super options without rw/ro: "cpu", "name=systemd" */
-};
-
-static bool
-list_has (const char *list, const char *item, size_t item_len)
-{
-  for (const char *p = list; p && *p;)
-    {
-      const char *end = strchrnul (p, ',');
-      if ((size_t) (end - p) == item_len && strncmp (p, item, item_len) == 0)
-        return true;
-      p = *end ? end + 1 : end;
-    }
-  return false;
-}
-
-/* The container's own path in the hierarchy whose mount options are
- * `controllers` ("0::" lines for cgroup2 when controllers is NULL). */
 static char *
-own_cgroup_path (const char *controllers, ocirun_error_t *err)
+host_dir (const struct cgroup_mount *h)
 {
-  cleanup_file FILE *f = fopen ("/proc/self/cgroup", "re");
-  cleanup_free char *line = NULL;
-  size_t n = 0;
-
-  if (f == NULL)
-    {
-      ocirun_error (err, errno, "open `/proc/self/cgroup`");
-      return NULL;
-    }
-  while (getline (&line, &n, f) > 0)
-    {
-      char *ctrl = strchr (line, ':'), *path;
-      bool match = true;
-
-      if (ctrl == NULL || (path = strchr (++ctrl, ':')) == NULL)
-        continue;
-      *path++ = '\0';
-      path[strcspn (path, "\n")] = '\0';
-      if (controllers == NULL)
-        match = *ctrl == '\0';
-      else if (*ctrl == '\0')
-        match = false;
-      for (char *p = ctrl; controllers && match && *p;)
-        {
-          char *end = strchrnul (p, ',');
-          match = list_has (controllers, p, end - p);
-          p = *end ? end + 1 : end;
-        }
-      if (match)
-        return strdup (path);
-    }
-  ocirun_error (err, 0, "no cgroup of `%s` in /proc/self/cgroup", controllers ? controllers : "cgroup2");
-  return NULL;
-}
-
-static void
-v1_hierarchies_free (struct v1_hierarchy *h, size_t len)
-{
-  for (size_t i = 0; i < len; i++)
-    {
-      free (h[i].mountpoint);
-      free (h[i].root);
-      free (h[i].controllers);
-    }
-  free (h);
-}
-
-/* Drop rw/ro from a cgroup mount's super options. */
-static char *
-controllers_of (const char *super)
-{
-  char *out = calloc (1, strlen (super) + 1);
-
-  for (const char *p = super; out && *p;)
-    {
-      const char *end = strchrnul (p, ',');
-      if (!((end - p == 2) && (strncmp (p, "rw", 2) == 0 || strncmp (p, "ro", 2) == 0)))
-        {
-          if (*out)
-            strcat (out, ",");
-          strncat (out, p, end - p);
-        }
-      p = *end ? end + 1 : end;
-    }
-  return out;
-}
-
-/* One mountinfo line of fstype "cgroup": fields 4 (root), 5 (mount
- * point) and the super options after " - cgroup SOURCE ". */
-static int
-parse_v1_line (char *line, struct v1_hierarchy *h)
-{
-  char *sep = strstr (line, " - cgroup ");
-  char *fields[5], *save = NULL, *super;
-  int i = 0;
-
-  if (sep == NULL)
-    return 0;
-  *sep = '\0';
-  super = strchr (sep + strlen (" - cgroup "), ' ');
-  if (super == NULL)
-    return 0;
-  super++;
-  super[strcspn (super, "\n")] = '\0';
-  for (char *t = strtok_r (line, " ", &save); t && i < 5; t = strtok_r (NULL, " ", &save))
-    fields[i++] = t;
-  if (i < 5)
-    return 0;
-  h->root = strdup (fields[3]);
-  h->mountpoint = strdup (fields[4]);
-  h->controllers = controllers_of (super);
-  return h->root && h->mountpoint && h->controllers ? 1 : -1;
-}
-
-static int
-read_v1_hierarchies (struct v1_hierarchy **out, size_t *out_len, ocirun_error_t *err)
-{
-  cleanup_file FILE *f = fopen ("/proc/self/mountinfo", "re");
-  cleanup_free char *line = NULL;
-  struct v1_hierarchy *list = NULL;
-  size_t len = 0, n = 0;
-
-  if (f == NULL)
-    return ocirun_error (err, errno, "open `/proc/self/mountinfo`");
-  while (getline (&line, &n, f) > 0)
-    {
-      struct v1_hierarchy h = { 0 };
-      struct v1_hierarchy *grown;
-      int r = parse_v1_line (line, &h);
-
-      if (r == 0)
-        continue;
-      grown = r > 0 ? realloc (list, (len + 1) * sizeof (*list)) : NULL;
-      if (grown == NULL)
-        {
-          free (h.mountpoint), free (h.root), free (h.controllers);
-          v1_hierarchies_free (list, len);
-          return ocirun_error (err, ENOMEM, "read `/proc/self/mountinfo`");
-        }
-      list = grown;
-      list[len++] = h;
-    }
-  *out = list;
-  *out_len = len;
-  return 0;
-}
-
-/* The host directory of the container's own cgroup in a hierarchy
- * mounted at `mountpoint` whose mount root is `root`. */
-static char *
-own_cgroup_dir (const char *mountpoint, const char *root, const char *controllers, ocirun_error_t *err)
-{
-  cleanup_free char *own = own_cgroup_path (controllers, err);
-  size_t root_len = strcmp (root, "/") == 0 ? 0 : strlen (root);
   char *dir = NULL;
 
-  if (own == NULL)
+  if (asprintf (&dir, "%s%s", h->mountpoint, strcmp (h->own, "/") == 0 ? "" : h->own) < 0)
     return NULL;
-  if (root_len && strncmp (own, root, root_len) == 0)
-    memmove (own, own + root_len, strlen (own + root_len) + 1);
-  if (asprintf (&dir, "%s%s", mountpoint, own) < 0)
-    ocirun_error (err, ENOMEM, "cgroup path");
   return dir;
 }
 
 static int
 mount_one_v1 (const struct mount_ctx *ctx, const oci_mount *m, const struct mount_opts *opts,
-              const struct v1_hierarchy *h, ocirun_error_t *err)
+              const struct cgroup_mount *h, ocirun_error_t *err)
 {
   const char *name = strrchr (h->mountpoint, '/') + 1;
   cleanup_free char *dest = NULL;
@@ -210,9 +52,9 @@ mount_one_v1 (const struct mount_ctx *ctx, const oci_mount *m, const struct moun
       sub.data = h->controllers;
       return mount_filesystem (ctx, &sm, &sub, err);
     }
-  source = own_cgroup_dir (h->mountpoint, h->root, h->controllers, err);
+  source = host_dir (h);
   if (source == NULL)
-    return -1;
+    return ocirun_error (err, ENOMEM, "cgroup mount");
   sm.source = source;
   sub.flags |= MS_BIND | MS_REC;
   sub.data = NULL;
@@ -242,23 +84,25 @@ static int
 mount_cgroup_v1 (const struct mount_ctx *ctx, const oci_mount *m, const struct mount_opts *opts,
                  ocirun_error_t *err)
 {
-  struct v1_hierarchy *list = NULL;
+  struct cgroup_mount *list = NULL;
   size_t len = 0;
   struct mount_opts tmp = { .flags = opts->flags & ~(MS_RDONLY | MS_BIND | MS_REC), .data = (char *) "mode=755" };
   oci_mount tm = { .destination = m->destination, .type = "tmpfs", .source = "tmpfs" };
   cleanup_close int dir = -1;
   int r = 0;
 
-  if (mount_filesystem (ctx, &tm, &tmp, err) < 0 || read_v1_hierarchies (&list, &len, err) < 0)
+  if (mount_filesystem (ctx, &tm, &tmp, err) < 0 || cgroup_v1_mounts (&list, &len, err) < 0)
     return -1;
   dir = path_open_in_root (ctx->root_fd, m->destination, PATH_NO_CREATE, false, err);
   if (dir < 0)
     r = -1;
-  for (size_t i = 0; r == 0 && i < len; i++)
+  /* /proc/self/cgroup lists hierarchies from the highest id down: mount
+   * them the other way round, the order they are mounted on the host. */
+  for (size_t i = len; r == 0 && i-- > 0;)
     if (mount_one_v1 (ctx, m, opts, &list[i], err) < 0
         || link_comounts (dir, strrchr (list[i].mountpoint, '/') + 1, err) < 0)
       r = -1;
-  v1_hierarchies_free (list, len);
+  cgroup_mounts_free (list, len);
   if (r == 0 && (opts->flags & MS_RDONLY))
     r = mount_remount_bind (dir, m->destination, tmp.flags | MS_RDONLY, err);
   return r;
@@ -269,6 +113,7 @@ mount_cgroup_v2 (const struct mount_ctx *ctx, const oci_mount *m, const struct m
                  ocirun_error_t *err)
 {
   oci_mount sm = { .destination = m->destination, .type = "cgroup2", .source = "cgroup2" };
+  struct cgroup_mount h = { 0 };
   cleanup_free char *source = NULL;
   struct mount_opts sub = *opts;
   ocirun_error_t first = NULL;
@@ -283,9 +128,12 @@ mount_cgroup_v2 (const struct mount_ctx *ctx, const oci_mount *m, const struct m
       return -1;
     }
   ocirun_error_release (&first);
-  source = own_cgroup_dir ("/sys/fs/cgroup", "/", NULL, err);
+  if (cgroup_v2_mount (&h, err) != 0)
+    return err && *err ? -1 : ocirun_error (err, ENOENT, "no cgroup2 hierarchy to bind on `%s`", m->destination);
+  source = host_dir (&h);
+  free (h.mountpoint), free (h.own), free (h.controllers);
   if (source == NULL)
-    return -1;
+    return ocirun_error (err, ENOMEM, "cgroup mount");
   sm.source = source;
   sm.type = "bind";
   sub.flags |= MS_BIND | MS_REC;

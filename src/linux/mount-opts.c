@@ -10,7 +10,7 @@
 
 #include "src/linux/internal.h"
 
-enum opt_kind { OPT_FLAG, OPT_CLEAR, OPT_PROPAGATION, OPT_REC_SET, OPT_REC_CLEAR, OPT_REC_ATIME };
+enum opt_kind { OPT_FLAG, OPT_CLEAR, OPT_PROPAGATION, OPT_REC_SET, OPT_REC_CLEAR, OPT_REC_ATIME, OPT_TMPCOPYUP, OPT_IDMAP };
 
 struct mount_opt_def
 {
@@ -28,6 +28,7 @@ static const struct mount_opt_def mount_opt_table[] = {
   { "diratime", OPT_CLEAR, MS_NODIRATIME },
   { "dirsync", OPT_FLAG, MS_DIRSYNC },
   { "exec", OPT_CLEAR, MS_NOEXEC },
+  { "idmap", OPT_IDMAP, 0 },
   { "iversion", OPT_FLAG, MS_I_VERSION },
   { "lazytime", OPT_FLAG, MS_LAZYTIME },
   { "loud", OPT_CLEAR, MS_SILENT },
@@ -51,6 +52,7 @@ static const struct mount_opt_def mount_opt_table[] = {
   { "relatime", OPT_FLAG, MS_RELATIME },
   { "remount", OPT_FLAG, MS_REMOUNT },
   { "rexec", OPT_REC_CLEAR, MOUNT_ATTR_NOEXEC },
+  { "ridmap", OPT_IDMAP, 1 },
   { "rnoatime", OPT_REC_ATIME, MOUNT_ATTR_NOATIME },
   { "rnodev", OPT_REC_SET, MOUNT_ATTR_NODEV },
   { "rnodiratime", OPT_REC_SET, MOUNT_ATTR_NODIRATIME },
@@ -78,6 +80,7 @@ static const struct mount_opt_def mount_opt_table[] = {
   { "suid", OPT_CLEAR, MS_NOSUID },
   { "symfollow", OPT_CLEAR, MS_NOSYMFOLLOW },
   { "sync", OPT_FLAG, MS_SYNCHRONOUS },
+  { "tmpcopyup", OPT_TMPCOPYUP, 0 },
   { "unbindable", OPT_PROPAGATION, MS_UNBINDABLE },
 };
 
@@ -144,6 +147,13 @@ apply_def (const struct mount_opt_def *def, struct mount_opts *out, ocirun_error
       /* The atime modes are one field: replace it as a whole. */
       out->rec_attr_set = (out->rec_attr_set & ~(uint64_t) MOUNT_ATTR__ATIME) | def->value;
       out->rec_attr_clr |= MOUNT_ATTR__ATIME;
+      break;
+    case OPT_TMPCOPYUP:
+      out->tmpcopyup = true;
+      break;
+    case OPT_IDMAP:
+      out->idmap = true;
+      out->idmap_recursive = def->value != 0;
       break;
     }
   return 0;

@@ -189,9 +189,25 @@ mount_bind (const struct mount_ctx *ctx, const oci_mount *m, const struct mount_
                               false, err);
   if (target < 0)
     return -1;
-  if (mount (src, proc_fd_path (target, path), NULL, MS_BIND | (opts->flags & MS_REC), NULL) < 0)
+  if (opts->idmap || m->uid_mappings_len || m->gid_mappings_len)
+    {
+      if (mount_bind_idmapped (ctx, m, src, target, opts, err) < 0)
+        return -1;
+    }
+  else if (mount (src, proc_fd_path (target, path), NULL, MS_BIND | (opts->flags & MS_REC), NULL) < 0)
     return ocirun_error (err, errno, "bind mount `%s` on `%s`", src, m->destination);
   return mount_finish (ctx->root_fd, m->destination, opts, target, extra, err);
+}
+
+/* tmpcopyup: fill the new tmpfs, then make it read-only if asked. */
+static int
+copy_up (int root_fd, const char *dest, int under_fd, unsigned long flags, ocirun_error_t *err)
+{
+  cleanup_close int top = mount_reopen (root_fd, dest, under_fd, err);
+
+  if (top < 0 || mount_tmpcopyup (under_fd, top, dest, err) < 0)
+    return -1;
+  return (flags & MS_RDONLY) ? mount_remount_bind (top, dest, flags, err) : 0;
 }
 
 int
@@ -200,10 +216,13 @@ mount_filesystem (const struct mount_ctx *ctx, const oci_mount *m, const struct 
 {
   bool procfs = m->type && (strcmp (m->type, "proc") == 0 || strcmp (m->type, "sysfs") == 0);
   unsigned long flags = opts->flags;
+  bool copyup;
   cleanup_close int target = -1;
   char path[PROC_FD_PATH_MAX];
   struct stat st;
 
+  if (opts->idmap || m->uid_mappings_len || m->gid_mappings_len)
+    return ocirun_error (err, EINVAL, "id-mapped mount on `%s`: only bind mounts can be id-mapped", m->destination);
   /* proc and sysfs through a symlink could hide the host's view of
    * sensitive files elsewhere in the rootfs: runc refuses them too. */
   target = path_open_in_root (ctx->root_fd, m->destination, PATH_CREATE_DIR, procfs, err);
@@ -214,13 +233,16 @@ mount_filesystem (const struct mount_ctx *ctx, const oci_mount *m, const struct 
   if (!S_ISDIR (st.st_mode))
     return ocirun_error (err, ENOTDIR, "mount `%s` on `%s`: the destination is not a directory",
                          m->type ? m->type : "", m->destination);
-  /* /dev is filled with device nodes first; rootfs_setup makes it
-   * read-only afterwards when asked. */
-  if (path_is (m->destination, "/dev"))
+  /* /dev is filled with device nodes first (rootfs_setup makes it
+   * read-only afterwards when asked), a tmpcopyup tmpfs with a copy. */
+  copyup = opts->tmpcopyup && m->type && strcmp (m->type, "tmpfs") == 0;
+  if (path_is (m->destination, "/dev") || copyup)
     flags &= ~MS_RDONLY;
   if (mount (m->source ? m->source : m->type, proc_fd_path (target, path), m->type, flags, opts->data) < 0)
     return ocirun_error (err, errno, "mount `%s` (type %s, options %s) on `%s`", m->source ? m->source : "",
                          m->type ? m->type : "none", opts->data ? opts->data : "none", m->destination);
+  if (copyup && copy_up (ctx->root_fd, m->destination, target, opts->flags, err) < 0)
+    return -1;
   return mount_finish (ctx->root_fd, m->destination, opts, target, 0, err);
 }
 

@@ -116,12 +116,23 @@ switch_user (const oci_user *u, ocirun_error_t *err)
   return 0;
 }
 
+static int
+load_seccomp (const struct process_seccomp_hook *hook, ocirun_error_t *err)
+{
+  return hook && hook->load ? hook->load (hook->data, err) : 0;
+}
+
 int
-process_apply (const oci_config *config, const oci_process *p, ocirun_error_t *err)
+process_apply_with_seccomp (const oci_config *config, const oci_process *p, const struct process_seccomp_hook *hook,
+                            ocirun_error_t *err)
 {
   bool cwd_done = false;
 
-  if (apply_as_root (config, p, err) < 0 || caps_apply_bounding (p->capabilities, err) < 0)
+  if (apply_as_root (config, p, err) < 0)
+    return -1;
+  if (!p->no_new_privileges && load_seccomp (hook, err) < 0)
+    return -1;
+  if (caps_apply_bounding (p->capabilities, err) < 0)
     return -1;
   /* cwd first as root (it may be reachable only for root), again as the
    * user if root was refused (root squashing on network filesystems). */
@@ -136,7 +147,15 @@ process_apply (const oci_config *config, const oci_process *p, ocirun_error_t *e
   umask (p->user.has_umask ? p->user.umask : 0022);
   if (!cwd_done && chdir (p->cwd) < 0)
     return ocirun_error (err, errno, "chdir to cwd `%s`", p->cwd);
+  if (p->no_new_privileges && load_seccomp (hook, err) < 0)
+    return -1;
   return 0;
+}
+
+int
+process_apply (const oci_config *config, const oci_process *p, ocirun_error_t *err)
+{
+  return process_apply_with_seccomp (config, p, NULL, err);
 }
 
 const char *
@@ -176,7 +195,12 @@ path_search (const char *file, const char *path)
       return NULL;
     }
   if (strchr (file, '/'))
-    return strdup (file);
+    {
+      if (is_executable (file, &found_errno))
+        return strdup (file);
+      errno = found_errno;
+      return NULL;
+    }
   for (const char *p = path ? path : ""; path;)
     {
       const char *end = strchrnul (p, ':');
@@ -222,6 +246,19 @@ build_env (const oci_process *p)
   return envp;
 }
 
+char *
+process_find_executable (const oci_process *p, ocirun_error_t *err)
+{
+  const char *file = p->args.len ? p->args.items[0] : "";
+  char *path = path_search (file, env_lookup (&p->env, "PATH"));
+
+  if (path == NULL && errno == ENOENT)
+    ocirun_error (err, 0, "exec: \"%s\": executable file not found in $PATH", file);
+  else if (path == NULL)
+    ocirun_error (err, errno, "exec: \"%s\"", file);
+  return path;
+}
+
 int
 process_exec (const oci_process *p, ocirun_error_t *err)
 {
@@ -230,11 +267,9 @@ process_exec (const oci_process *p, ocirun_error_t *err)
   cleanup_free char **argv = NULL;
   const char *file = p->args.len ? p->args.items[0] : "";
 
-  path = path_search (file, env_lookup (&p->env, "PATH"));
-  if (path == NULL && errno == ENOENT)
-    return ocirun_error (err, 0, "exec: \"%s\": executable file not found in $PATH", file);
+  path = process_find_executable (p, err);
   if (path == NULL)
-    return ocirun_error (err, errno, "exec: \"%s\"", file);
+    return -1;
   envp = build_env (p);
   argv = calloc (p->args.len + 1, sizeof (char *));
   if (envp == NULL || argv == NULL)

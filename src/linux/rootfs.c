@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,17 +54,55 @@ root_propagation (const oci_config *config, ocirun_error_t *err)
   return flags;
 }
 
+/* The mount point of the mount holding `path`: the nearest ancestor that
+ * is a mount root (statx, no /proc/self/mountinfo scan). */
+static int
+containing_mount (const char *path, char *out, size_t size)
+{
+  struct statx stx;
+  char *slash;
+
+  if (snprintf (out, size, "%s", path) >= (int) size)
+    return -1;
+  for (;;)
+    {
+      if (statx (AT_FDCWD, out, 0, 0, &stx) < 0)
+        return -1;
+      if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) == 0)
+        return -1;
+      if (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)
+        return 0;
+      slash = strrchr (out, '/');
+      if (slash == NULL)
+        return -1;
+      if (slash == out)
+        slash[1] = '\0';
+      else
+        *slash = '\0';
+    }
+}
+
+/* "/" gets rootfsPropagation (default rslave) as in runc.  With anything
+ * but a recursive slave or private "/", the mount holding the rootfs may
+ * still be shared with the host, and a bind of it would join the host's
+ * peer group (and make pivot_root fail): make that one mount private. */
 static int
 prepare_root (const struct rootfs_options *opts, unsigned long propagation, ocirun_error_t *err)
 {
-  if (mount (NULL, "/", NULL, propagation ? propagation : MS_SLAVE | MS_REC, NULL) < 0)
+  unsigned long flags = propagation ? propagation : MS_SLAVE | MS_REC;
+  char parent[PATH_MAX];
+
+  if (mount (NULL, "/", NULL, flags, NULL) < 0)
     return ocirun_error (err, errno, "set propagation of `/`");
+  if (flags != (MS_SLAVE | MS_REC) && flags != (MS_PRIVATE | MS_REC))
+    {
+      if (containing_mount (opts->rootfs, parent, sizeof (parent)) < 0)
+        return ocirun_error (err, errno, "find the mount holding `%s`", opts->rootfs);
+      if (mount (NULL, parent, NULL, MS_PRIVATE, NULL) < 0)
+        return ocirun_error (err, errno, "make `%s` private", parent);
+    }
   if (mount (opts->rootfs, opts->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return ocirun_error (err, errno, "bind mount rootfs `%s`", opts->rootfs);
-  /* pivot_root refuses a shared new root: the container's own "/" gets the
-   * requested propagation once it is the root (after the pivot). */
-  if ((propagation & MS_SHARED) && mount (NULL, opts->rootfs, NULL, MS_PRIVATE, NULL) < 0)
-    return ocirun_error (err, errno, "make rootfs `%s` private", opts->rootfs);
   return 0;
 }
 
@@ -75,6 +114,14 @@ mount_all (const oci_config *config, const struct rootfs_options *opts, int root
     .bundle = opts->bundle,
     .has_cgroupns = has_namespace (config, OCI_NS_CGROUP),
   };
+
+  if (config->linux)
+    {
+      ctx.uid_mappings = config->linux->uid_mappings;
+      ctx.uid_mappings_len = config->linux->uid_mappings_len;
+      ctx.gid_mappings = config->linux->gid_mappings;
+      ctx.gid_mappings_len = config->linux->gid_mappings_len;
+    }
 
   for (size_t i = 0; i < config->mounts_len; i++)
     if (mount_entry (&ctx, &config->mounts[i], err) < 0)
@@ -177,6 +224,8 @@ finish_inside (const oci_config *config, ocirun_error_t *err)
       if (cwd < 0)
         return ocirun_error_wrap (err, "cwd");
     }
+  if (sysctl_apply (config, err) < 0)
+    return -1;
   for (size_t i = 0; l && i < l->readonly_paths.len; i++)
     if (readonly_path (l->readonly_paths.items[i], err) < 0)
       return -1;
@@ -190,6 +239,27 @@ finish_inside (const oci_config *config, ocirun_error_t *err)
   return 0;
 }
 
+/* Without a mount namespace every mount would land in the host's (runc
+ * makes them, and leaves them there): refuse anything that mounts, and
+ * only chroot into the rootfs. */
+static int
+chroot_only (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err)
+{
+  const oci_linux *l = config->linux;
+
+  if (config->mounts_len || opts->extra_mounts_len || config->root_readonly
+      || (l && (l->masked_paths.len || l->readonly_paths.len || l->devices_len)))
+    return ocirun_error (err, 0, "mounts, devices, maskedPaths, readonlyPaths and root.readonly need a mount "
+                                 "namespace: without one they would be made on the host");
+  if (sysctl_validate (config, err) < 0)
+    return -1;
+  if (opts->before_pivot && opts->before_pivot (opts->before_pivot_data, err) < 0)
+    return -1;
+  if (chdir (opts->rootfs) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+    return ocirun_error (err, errno, "chroot to rootfs `%s`", opts->rootfs);
+  return finish_inside (config, err);
+}
+
 int
 rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err)
 {
@@ -197,8 +267,10 @@ rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ociru
   cleanup_close int root_fd = -1;
   bool in_userns;
 
+  if (!has_namespace (config, OCI_NS_MOUNT))
+    return chroot_only (config, opts, err);
   propagation = root_propagation (config, err);
-  if (err && *err)
+  if ((err && *err) || sysctl_validate (config, err) < 0)
     return -1;
   in_userns = has_namespace (config, OCI_NS_USER) || running_in_userns ();
   if (prepare_root (opts, propagation, err) < 0)

@@ -5,7 +5,10 @@
  * rootfs_setup, terminal_setup (with --console-socket), process_apply and
  * process_exec.  Exits with the child's status (128+N for a signal).
  *
- *   init-harness [--no-pivot] [--console-socket PATH] BUNDLE            */
+ * --seccomp-deny NAME loads, through process_apply_with_seccomp's hook, a
+ * filter that fails syscall NAME with EPERM (to test where it is loaded).
+ *
+ *   init-harness [--no-pivot] [--console-socket PATH] [--seccomp-deny NAME] BUNDLE */
 #include "config.h"
 
 #include <errno.h>
@@ -23,6 +26,37 @@
 #include "ocirun/cleanup.h"
 #include "ocirun/error.h"
 #include "ocirun/linux.h"
+
+#ifdef HAVE_SECCOMP
+#include <seccomp.h>
+#endif
+
+static const char *seccomp_deny;
+
+/* The hook: libseccomp must not set no_new_privs itself (the config
+ * decides), so loading without it needs CAP_SYS_ADMIN, as in runc. */
+static int
+load_deny_filter (void *data, ocirun_error_t *err)
+{
+#ifdef HAVE_SECCOMP
+  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ALLOW);
+  int r;
+
+  (void) data;
+  if (ctx == NULL)
+    return ocirun_error (err, ENOMEM, "seccomp_init");
+  r = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
+  if (r == 0)
+    r = seccomp_rule_add (ctx, SCMP_ACT_ERRNO (EPERM), seccomp_syscall_resolve_name (seccomp_deny), 0);
+  if (r == 0)
+    r = seccomp_load (ctx);
+  seccomp_release (ctx);
+  return r < 0 ? ocirun_error (err, -r, "load the seccomp filter denying `%s`", seccomp_deny) : 0;
+#else
+  (void) data;
+  return ocirun_error (err, ENOSYS, "built without libseccomp");
+#endif
+}
 
 static int
 fail (ocirun_error_t *err)
@@ -81,9 +115,45 @@ child (const oci_config *config, const struct rootfs_options *opts, int console_
     return fail (&err);
   if (console_fd >= 0)
     close (console_fd);
-  if (process_apply (config, config->process, &err) < 0 || process_exec (config->process, &err) < 0)
+  struct process_seccomp_hook hook = { .load = seccomp_deny ? load_deny_filter : NULL };
+  if (process_apply_with_seccomp (config, config->process, &hook, &err) < 0
+      || process_exec (config->process, &err) < 0)
     return fail (&err);
   return 1;
+}
+
+static int
+wait_status (pid_t pid)
+{
+  int status;
+
+  if (waitpid (pid, &status, 0) < 0)
+    return perror ("waitpid"), 1;
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+/* The namespaces are unshared in a forked helper, not in the harness
+ * itself: a process left in a pid namespace whose init is gone cannot
+ * fork any more (LeakSanitizer's exit-time check needs to). */
+static int
+spawn (const oci_config *config, const struct rootfs_options *opts, int flags, int console_fd)
+{
+  pid_t pid = fork ();
+
+  if (pid < 0)
+    return perror ("fork"), 1;
+  if (pid == 0)
+    {
+      if (unshare (flags) < 0)
+        _exit ((perror ("unshare"), 1));
+      pid = fork ();
+      if (pid < 0)
+        _exit ((perror ("fork"), 1));
+      if (pid == 0)
+        _exit (child (config, opts, console_fd));
+      _exit (wait_status (pid));
+    }
+  return wait_status (pid);
 }
 
 static int
@@ -94,8 +164,8 @@ run (const char *bundle_arg, bool no_pivot, const char *console)
   cleanup_free char *config_path = NULL, *rootfs_rel = NULL;
   char bundle[PATH_MAX], rootfs[PATH_MAX];
   struct rootfs_options opts = { .bundle = bundle, .rootfs = rootfs, .no_pivot = no_pivot };
-  int flags, status, console_fd = -1;
-  pid_t pid;
+  cleanup_close int console_fd = -1;
+  int flags;
 
   if (realpath (bundle_arg, bundle) == NULL)
     return perror (bundle_arg), 1;
@@ -111,16 +181,7 @@ run (const char *bundle_arg, bool no_pivot, const char *console)
     return perror (config->root_path), 1;
   if (console && (console_fd = connect_console (console, &err)) < 0)
     return fail (&err);
-  if (unshare (flags) < 0)
-    return perror ("unshare"), 1;
-  pid = fork ();
-  if (pid < 0)
-    return perror ("fork"), 1;
-  if (pid == 0)
-    _exit (child (config, &opts, console_fd));
-  if (waitpid (pid, &status, 0) < 0)
-    return perror ("waitpid"), 1;
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+  return spawn (config, &opts, flags, console_fd);
 }
 
 int
@@ -136,12 +197,14 @@ main (int argc, char **argv)
         no_pivot = true;
       else if (strcmp (argv[i], "--console-socket") == 0 && i + 1 < argc)
         console = argv[++i];
+      else if (strcmp (argv[i], "--seccomp-deny") == 0 && i + 1 < argc)
+        seccomp_deny = argv[++i];
       else
         break;
     }
   if (i != argc - 1)
     {
-      fprintf (stderr, "usage: init-harness [--no-pivot] [--console-socket PATH] BUNDLE\n");
+      fprintf (stderr, "usage: init-harness [--no-pivot] [--console-socket PATH] [--seccomp-deny NAME] BUNDLE\n");
       return 2;
     }
   return run (argv[i], no_pivot, console);
