@@ -275,12 +275,23 @@ static const jw_field personality_fields[] = {
 };
 static const jw_struct personality_struct = { .size = sizeof (oci_personality), .fields = personality_fields };
 
+static int
+check_time_offset (void *obj, yajl_val node, jw_ctx *ctx)
+{
+  oci_time_offset *t = obj;
+  (void) node;
+  if (t->nanosecs > 999999999)
+    return jw_fail (ctx, "nanosecs", "%u is not below one second", (unsigned) t->nanosecs);
+  return 0;
+}
+
 static const jw_field time_offset_fields[] = {
   JW_F (oci_time_offset, "secs", JW_INT64, secs),
   JW_F (oci_time_offset, "nanosecs", JW_UINT32, nanosecs),
   JW_END,
 };
-static const jw_struct time_offset_struct = { .size = sizeof (oci_time_offset), .fields = time_offset_fields };
+static const jw_struct time_offset_struct
+    = { .size = sizeof (oci_time_offset), .fields = time_offset_fields, .check = check_time_offset };
 
 /* Flattened into oci_linux; "present" records that the clock was given. */
 static const jw_field time_offsets_fields[] = {
@@ -295,10 +306,22 @@ static const jw_struct time_offsets_struct = { .size = sizeof (oci_linux), .fiel
 /* --- linux ----------------------------------------------------------------------------------- */
 
 static int
+check_absolute_paths (const oci_strv *paths, const char *key, jw_ctx *ctx)
+{
+  for (size_t i = 0; i < paths->len; i++)
+    if (!jw_is_absolute (paths->items[i]))
+      return jw_fail_index (ctx, key, i, "must be an absolute path, got \"%s\"", paths->items[i]);
+  return 0;
+}
+
+static int
 check_linux (void *obj, yajl_val node, jw_ctx *ctx)
 {
   oci_linux *l = obj;
   (void) node;
+  if (check_absolute_paths (&l->masked_paths, "maskedPaths", ctx) < 0
+      || check_absolute_paths (&l->readonly_paths, "readonlyPaths", ctx) < 0)
+    return -1;
   for (size_t i = 0; i < l->namespaces_len; i++)
     for (size_t j = 0; j < i; j++)
       if (l->namespaces[i].type == l->namespaces[j].type)

@@ -366,14 +366,26 @@ static const jw_struct config_struct = { .size = sizeof (oci_config), .fields = 
 int
 oci_config_parse_data (const char *name, const char *data, size_t len, oci_config **out, ocirun_error_t *err)
 {
-  void *config = NULL;
+  void *obj = NULL;
 
-  if (jw_parse_document (name, data, len, &config_struct, &config, err) < 0)
+  if (jw_parse_document (name, data, len, &config_struct, &obj, err) < 0)
     return -1;
-  *out = config;
+  *out = obj;
   return 0;
 }
 
+int
+oci_process_parse_data (const char *name, const char *data, size_t len, oci_process **out, ocirun_error_t *err)
+{
+  void *obj = NULL;
+
+  if (jw_parse_document (name, data, len, &process_struct, &obj, err) < 0)
+    return -1;
+  *out = obj;
+  return 0;
+}
+
+/* The whole file, NUL-terminated for jw_parse_text. */
 static int
 read_file (const char *path, char **data, size_t *len, ocirun_error_t *err)
 {
@@ -386,37 +398,66 @@ read_file (const char *path, char **data, size_t *len, ocirun_error_t *err)
     return ocirun_error (err, errno, "open `%s`", path);
   do
     {
-      if (used == size)
+      if (used + 1 >= size)
         {
           char *bigger = realloc (buf, size = size ? size * 2 : 16384);
           if (bigger == NULL)
             return ocirun_error (err, errno, "read `%s`", path);
           buf = bigger;
         }
-      n = read (fd, buf + used, size - used);
+      n = read (fd, buf + used, size - used - 1);
       if (n < 0 && errno != EINTR)
         return ocirun_error (err, errno, "read `%s`", path);
       used += n > 0 ? (size_t) n : 0;
     }
   while (n != 0);
+  buf[used] = '\0';
   *data = steal_pointer (&buf);
   *len = used;
   return 0;
 }
 
-int
-oci_config_parse_file (const char *path, oci_config **out, ocirun_error_t *err)
+static int
+parse_file (const char *path, const jw_struct *root, void **out, ocirun_error_t *err)
 {
   cleanup_free char *data = NULL;
   size_t len = 0;
 
   if (read_file (path, &data, &len, err) < 0)
     return -1;
-  return oci_config_parse_data (path, data, len, out, err);
+  return jw_parse_text (path, data, len, root, out, err);
+}
+
+int
+oci_config_parse_file (const char *path, oci_config **out, ocirun_error_t *err)
+{
+  void *obj = NULL;
+
+  if (parse_file (path, &config_struct, &obj, err) < 0)
+    return -1;
+  *out = obj;
+  return 0;
+}
+
+int
+oci_process_parse_file (const char *path, oci_process **out, ocirun_error_t *err)
+{
+  void *obj = NULL;
+
+  if (parse_file (path, &process_struct, &obj, err) < 0)
+    return -1;
+  *out = obj;
+  return 0;
 }
 
 void
 oci_config_free (oci_config *config)
 {
   jw_free (&config_struct, config);
+}
+
+void
+oci_process_free (oci_process *process)
+{
+  jw_free (&process_struct, process);
 }

@@ -14,15 +14,26 @@
 #include "oci-spec/json-walk.h"
 #include "ocirun/cleanup.h"
 
-/* Long enough for any path the tables allow; longer keys are cut. */
-#define JW_PATH_MAX 512
+/* Far deeper than any config, shallow enough for any stack. */
+#define JW_NESTING_MAX 512
+
+/* Deeper than any path the tables allow; deeper segments are elided. */
+#define JW_DEPTH_MAX 32
+
+/* The JSON path is kept as a stack of segments, a key or an array index,
+ * and only rendered when an error is reported. */
+typedef struct
+{
+  const char *key; /* NULL: an array index */
+  size_t index;
+} jw_segment;
 
 struct jw_ctx
 {
   const char *name;
   ocirun_error_t *err;
-  char path[JW_PATH_MAX];
-  size_t path_len;
+  jw_segment path[JW_DEPTH_MAX];
+  size_t depth;
 };
 
 static void
@@ -40,13 +51,23 @@ xcalloc (size_t n, size_t size)
   return p;
 }
 
+/* yajl_tree_parse allocates strings and object keys with malloc, and
+ * yajl_tree_free releases them with free, which accepts NULL: take them
+ * over instead of copying them, which halves the allocations of a parse. */
 static char *
-xstrdup (const char *s)
+take_string (yajl_val v)
 {
-  char *p = strdup (s);
-  if (p == NULL)
-    oom ();
-  return p;
+  char *s = v->u.string;
+  v->u.string = NULL;
+  return s;
+}
+
+static char *
+take_key (yajl_val v, size_t i)
+{
+  char *s = (char *) v->u.object.keys[i];
+  v->u.object.keys[i] = NULL;
+  return s;
 }
 
 #define MEMBER(obj, off, type) ((type *) ((char *) (obj) + (off)))
@@ -54,36 +75,65 @@ xstrdup (const char *s)
 /* --- the JSON path ------------------------------------------------------- */
 
 static size_t
-path_push (jw_ctx *ctx, const char *fmt, ...)
+push_key (jw_ctx *ctx, const char *key)
 {
-  size_t saved = ctx->path_len;
-  size_t room = sizeof (ctx->path) - ctx->path_len;
-  va_list ap;
-  int n;
+  if (ctx->depth < JW_DEPTH_MAX)
+    ctx->path[ctx->depth] = (jw_segment){ .key = key };
+  return ctx->depth++;
+}
 
-  va_start (ap, fmt);
-  n = vsnprintf (ctx->path + ctx->path_len, room, fmt, ap);
-  va_end (ap);
-  if (n > 0)
-    ctx->path_len += (size_t) n < room ? (size_t) n : room - 1;
-  return saved;
+static size_t
+push_index (jw_ctx *ctx, size_t index)
+{
+  if (ctx->depth < JW_DEPTH_MAX)
+    ctx->path[ctx->depth] = (jw_segment){ .index = index };
+  return ctx->depth++;
 }
 
 static void
 path_pop (jw_ctx *ctx, size_t saved)
 {
-  ctx->path_len = saved;
-  ctx->path[saved] = '\0';
+  ctx->depth = saved;
+}
+
+/* ".process.rlimits[0].type"; "." for the document itself. */
+static void
+render_path (const jw_ctx *ctx, char *buf, size_t size)
+{
+  size_t used = 0;
+
+  buf[0] = '\0';
+  for (size_t i = 0; i < ctx->depth && used < size; i++)
+    {
+      int n;
+
+      if (i >= JW_DEPTH_MAX)
+        {
+          snprintf (buf + used, size - used, "...");
+          break;
+        }
+      if (ctx->path[i].key)
+        n = snprintf (buf + used, size - used, ".%s", ctx->path[i].key);
+      else
+        n = snprintf (buf + used, size - used, "[%zu]", ctx->path[i].index);
+      if (n < 0)
+        break;
+      used += (size_t) n;
+    }
+  if (ctx->depth == 0)
+    snprintf (buf, size, ".");
 }
 
 static int
 vfail (jw_ctx *ctx, const char *fmt, va_list ap)
 {
   cleanup_free char *msg = NULL;
+  char path[1024];
 
   if (vasprintf (&msg, fmt, ap) < 0)
     oom ();
-  return ocirun_error (ctx->err, 0, "%s: %s: %s", ctx->name, ctx->path_len ? ctx->path : ".", msg);
+  render_path (ctx, path, sizeof (path));
+  return ocirun_error (ctx->err, 0, "%s: %s: %s", ctx->name, path, msg);
 }
 
 /* Error about the value at the current path. */
@@ -100,7 +150,7 @@ fail_here (jw_ctx *ctx, const char *fmt, ...)
 int
 jw_fail (jw_ctx *ctx, const char *key, const char *fmt, ...)
 {
-  size_t saved = key ? path_push (ctx, ".%s", key) : ctx->path_len;
+  size_t saved = key ? push_key (ctx, key) : ctx->depth;
   va_list ap;
 
   va_start (ap, fmt);
@@ -113,9 +163,10 @@ jw_fail (jw_ctx *ctx, const char *key, const char *fmt, ...)
 int
 jw_fail_index (jw_ctx *ctx, const char *key, size_t index, const char *fmt, ...)
 {
-  size_t saved = path_push (ctx, ".%s[%zu]", key, index);
+  size_t saved = push_key (ctx, key);
   va_list ap;
 
+  push_index (ctx, index);
   va_start (ap, fmt);
   vfail (ctx, fmt, ap);
   va_end (ap);
@@ -172,34 +223,53 @@ jw_is_absolute (const char *path)
 
 /* --- scalars --------------------------------------------------------------- */
 
-/* An integer in [min, max]; umax is used instead for uint64. */
-static int
-get_integer (yajl_val v, jw_ctx *ctx, bool is_unsigned, int64_t min, int64_t max, int64_t *sval, uint64_t *uval)
+/* The text of an integer: JSON numbers with a fraction or an exponent
+ * are not integers, even when their value is whole ("1.0", "1e3"). */
+static const char *
+integer_text (yajl_val v, jw_ctx *ctx, const char *expected)
 {
-  const char *text;
+  if (v->type != yajl_t_number || strpbrk (v->u.number.r, ".eE") != NULL)
+    {
+      wrong_type (ctx, expected, v);
+      return NULL;
+    }
+  return v->u.number.r;
+}
+
+static int
+get_signed (yajl_val v, jw_ctx *ctx, int64_t min, int64_t max, int64_t *out)
+{
+  const char *text = integer_text (v, ctx, "an integer");
   char *end = NULL;
 
-  if (v->type != yajl_t_number || strpbrk (v->u.number.r, ".eE") != NULL)
-    return wrong_type (ctx, is_unsigned ? "an unsigned integer" : "an integer", v);
-  text = v->u.number.r;
+  if (text == NULL)
+    return -1;
   errno = 0;
-  if (is_unsigned)
-    {
-      if (text[0] == '-')
-        return fail_here (ctx, "expected an unsigned integer, got number %s", text);
-      *uval = strtoumax (text, &end, 10);
-      if (errno == ERANGE || (max >= 0 && *uval > (uint64_t) max))
-        return fail_here (ctx, "%s is out of range (maximum %" PRIu64 ")", text,
-                          max >= 0 ? (uint64_t) max : UINT64_MAX);
-    }
-  else
-    {
-      *sval = strtoimax (text, &end, 10);
-      if (errno == ERANGE || *sval < min || *sval > max)
-        return fail_here (ctx, "%s is out of range (%" PRId64 " to %" PRId64 ")", text, min, max);
-    }
+  *out = strtoimax (text, &end, 10);
   if (end == text || *end != '\0')
-    return wrong_type (ctx, is_unsigned ? "an unsigned integer" : "an integer", v);
+    return wrong_type (ctx, "an integer", v);
+  if (errno == ERANGE || *out < min || *out > max)
+    return fail_here (ctx, "%s is out of range (%" PRId64 " to %" PRId64 ")", text, min, max);
+  return 0;
+}
+
+static int
+get_unsigned (yajl_val v, jw_ctx *ctx, uint64_t max, uint64_t *out)
+{
+  const char *text = integer_text (v, ctx, "an unsigned integer");
+  char *end = NULL;
+
+  if (text == NULL)
+    return -1;
+  /* strtoumax would wrap "-1" around to UINT64_MAX. */
+  if (text[0] == '-')
+    return fail_here (ctx, "expected an unsigned integer, got number %s", text);
+  errno = 0;
+  *out = strtoumax (text, &end, 10);
+  if (end == text || *end != '\0')
+    return wrong_type (ctx, "an unsigned integer", v);
+  if (errno == ERANGE || *out > max)
+    return fail_here (ctx, "%s is out of range (maximum %" PRIu64 ")", text, max);
   return 0;
 }
 
@@ -212,31 +282,48 @@ walk_integer (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
   switch (f->kind)
     {
     case JW_INT32:
-      if (get_integer (v, ctx, false, INT32_MIN, INT32_MAX, &s, &u) < 0)
+      if (get_signed (v, ctx, INT32_MIN, INT32_MAX, &s) < 0)
         return -1;
       *MEMBER (obj, f->offset, int32_t) = (int32_t) s;
       return 0;
     case JW_INT64:
-      if (get_integer (v, ctx, false, INT64_MIN, INT64_MAX, &s, &u) < 0)
+      if (get_signed (v, ctx, INT64_MIN, INT64_MAX, &s) < 0)
         return -1;
       *MEMBER (obj, f->offset, int64_t) = s;
       return 0;
     case JW_UINT16:
-      if (get_integer (v, ctx, true, 0, UINT16_MAX, &s, &u) < 0)
+      if (get_unsigned (v, ctx, UINT16_MAX, &u) < 0)
         return -1;
       *MEMBER (obj, f->offset, uint16_t) = (uint16_t) u;
       return 0;
     case JW_UINT32:
-      if (get_integer (v, ctx, true, 0, UINT32_MAX, &s, &u) < 0)
+      if (get_unsigned (v, ctx, UINT32_MAX, &u) < 0)
         return -1;
       *MEMBER (obj, f->offset, uint32_t) = (uint32_t) u;
       return 0;
-    default: /* JW_UINT64: -1 stands for "no maximum but the type's" */
-      if (get_integer (v, ctx, true, 0, -1, &s, &u) < 0)
+    default: /* JW_UINT64 */
+      if (get_unsigned (v, ctx, UINT64_MAX, &u) < 0)
         return -1;
       *MEMBER (obj, f->offset, uint64_t) = u;
       return 0;
     }
+}
+
+/* "unknown value "x" (expected one of a, b, c)"; long tables are not listed. */
+static int
+unknown_name (const jw_enum *table, const char *name, jw_ctx *ctx)
+{
+  char list[256] = "";
+  size_t used = 0, n = 0;
+
+  while (table[n].name)
+    n++;
+  for (size_t i = 0; n <= 10 && i < n && used < sizeof (list); i++)
+    {
+      int w = snprintf (list + used, sizeof (list) - used, "%s%s", i ? ", " : " (expected one of ", table[i].name);
+      used += w > 0 ? (size_t) w : 0;
+    }
+  return fail_here (ctx, "unknown value \"%.60s\"%s%s", name, list, n <= 10 ? ")" : "");
 }
 
 static int
@@ -250,7 +337,7 @@ lookup_enum (const jw_enum *table, yajl_val v, jw_ctx *ctx, int64_t *value)
         *value = e->value;
         return 0;
       }
-  return fail_here (ctx, "unknown value \"%.60s\"", v->u.string);
+  return unknown_name (table, v->u.string, ctx);
 }
 
 static int
@@ -262,7 +349,7 @@ walk_string (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
     return wrong_type (ctx, "a string", v);
   if (f->aux && lookup_enum (f->aux, v, ctx, &ignored) < 0)
     return -1;
-  *MEMBER (obj, f->offset, char *) = xstrdup (v->u.string);
+  *MEMBER (obj, f->offset, char *) = take_string (v);
   return 0;
 }
 
@@ -274,7 +361,12 @@ walk_char (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
   if (v->type != yajl_t_string)
     return wrong_type (ctx, "a string", v);
   if (strlen (v->u.string) != 1 || strchr (allowed, v->u.string[0]) == NULL)
-    return fail_here (ctx, "unknown value \"%.60s\" (expected one of \"%s\")", v->u.string, allowed);
+    {
+      char list[64] = "";
+      for (size_t i = 0; allowed[i] && i < sizeof (list) / 3 - 1; i++)
+        snprintf (list + strlen (list), sizeof (list) - strlen (list), "%s%c", i ? ", " : "", allowed[i]);
+      return fail_here (ctx, "unknown value \"%.60s\" (expected one of %s)", v->u.string, list);
+    }
   *MEMBER (obj, f->offset, char) = v->u.string[0];
   return 0;
 }
@@ -299,11 +391,41 @@ walk_array (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
   *len = v->u.array.len;
   for (size_t i = 0; i < v->u.array.len; i++)
     {
-      size_t saved = path_push (ctx, "[%zu]", i);
+      size_t saved = push_index (ctx, i);
       if (walk_object (sub, (char *) *items + i * sub->size, v->u.array.values[i], ctx) < 0)
         return -1;
       path_pop (ctx, saved);
     }
+  return 0;
+}
+
+static int
+compare_keys (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Maps are objects whose keys are data (annotations, sysctl, netDevices):
+ * a key given twice is ambiguous, so refuse it like a repeated field. */
+static int
+check_unique_keys (yajl_val v, jw_ctx *ctx)
+{
+  size_t n = v->u.object.len;
+  cleanup_free const char **sorted = NULL;
+
+  if (n < 2)
+    return 0;
+  sorted = xcalloc (n, sizeof (char *));
+  memcpy (sorted, v->u.object.keys, n * sizeof (char *));
+  qsort (sorted, n, sizeof (char *), compare_keys);
+  for (size_t i = 1; i < n; i++)
+    if (strcmp (sorted[i - 1], sorted[i]) == 0)
+      {
+        size_t saved = push_key (ctx, sorted[i]);
+        fail_here (ctx, "duplicate key");
+        path_pop (ctx, saved);
+        return -1;
+      }
   return 0;
 }
 
@@ -316,13 +438,16 @@ walk_object_map (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
 
   if (v->type != yajl_t_object)
     return wrong_type (ctx, "an object", v);
+  if (check_unique_keys (v, ctx) < 0)
+    return -1;
   *items = xcalloc (v->u.object.len, sub->size);
   *len = v->u.object.len;
   for (size_t i = 0; i < v->u.object.len; i++)
     {
       void *item = (char *) *items + i * sub->size;
-      size_t saved = path_push (ctx, ".%s", v->u.object.keys[i]);
-      *MEMBER (item, sub->key_offset, char *) = xstrdup (v->u.object.keys[i]);
+      char *key = *MEMBER (item, sub->key_offset, char *) = take_key (v, i);
+      size_t saved = push_key (ctx, key);
+
       if (walk_object (sub, item, v->u.object.values[i], ctx) < 0)
         return -1;
       path_pop (ctx, saved);
@@ -340,7 +465,7 @@ walk_string_items (yajl_val v, jw_ctx *ctx, const jw_enum *table, void (*store) 
   for (size_t i = 0; i < v->u.array.len; i++)
     {
       yajl_val item = v->u.array.values[i];
-      size_t saved = path_push (ctx, "[%zu]", i);
+      size_t saved = push_index (ctx, i);
       int64_t value = 0;
 
       if (item->type != yajl_t_string)
@@ -358,7 +483,7 @@ store_strv_item (void *dest, size_t i, yajl_val item, int64_t value)
 {
   char **items = dest;
   (void) value;
-  items[i] = xstrdup (item->u.string);
+  items[i] = take_string (item);
 }
 
 static void
@@ -399,6 +524,8 @@ walk_map (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
 
   if (v->type != yajl_t_object)
     return wrong_type (ctx, "an object", v);
+  if (check_unique_keys (v, ctx) < 0)
+    return -1;
   *keys = xcalloc (v->u.object.len + 1, sizeof (char *));
   *values = xcalloc (v->u.object.len + 1, sizeof (char *));
   for (size_t i = 0; i < v->u.object.len; i++)
@@ -406,13 +533,13 @@ walk_map (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
       yajl_val item = v->u.object.values[i];
       if (item->type != yajl_t_string)
         {
-          size_t saved = path_push (ctx, ".%s", v->u.object.keys[i]);
+          size_t saved = push_key (ctx, v->u.object.keys[i]);
           wrong_type (ctx, "a string", item);
           path_pop (ctx, saved);
           return -1;
         }
-      (*keys)[i] = xstrdup (v->u.object.keys[i]);
-      (*values)[i] = xstrdup (item->u.string);
+      (*keys)[i] = take_key (v, i);
+      (*values)[i] = take_string (item);
       *len = i + 1;
     }
   return 0;
@@ -431,7 +558,7 @@ walk_uint32_array (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
   *len = v->u.array.len;
   for (size_t i = 0; i < v->u.array.len; i++)
     {
-      size_t saved = path_push (ctx, "[%zu]", i);
+      size_t saved = push_index (ctx, i);
       if (walk_integer (&item_field, *items + i, v->u.array.values[i], ctx) < 0)
         return -1;
       path_pop (ctx, saved);
@@ -500,11 +627,14 @@ walk_value (const jw_field *f, void *obj, yajl_val v, jw_ctx *ctx)
   return fail_here (ctx, "internal error: unknown field kind %d", (int) f->kind);
 }
 
+/* Rows a table may have: walk_object keeps one bit per row. */
+#define JW_FIELDS_MAX 64
+
 static const jw_field *
 find_field (const jw_struct *s, const char *key, size_t *index)
 {
   for (size_t i = 0; s->fields[i].key; i++)
-    if (strcmp (s->fields[i].key, key) == 0)
+    if (s->fields[i].key[0] == key[0] && strcmp (s->fields[i].key, key) == 0)
       {
         *index = i;
         return &s->fields[i];
@@ -513,10 +643,10 @@ find_field (const jw_struct *s, const char *key, size_t *index)
 }
 
 static int
-check_required (const jw_struct *s, const uint64_t *seen, jw_ctx *ctx)
+check_required (const jw_struct *s, uint64_t seen, jw_ctx *ctx)
 {
   for (size_t i = 0; s->fields[i].key; i++)
-    if ((s->fields[i].flags & JW_REQUIRED) && !(seen[i / 64] & (UINT64_C (1) << (i % 64))))
+    if ((s->fields[i].flags & JW_REQUIRED) && (i >= JW_FIELDS_MAX || !(seen & (UINT64_C (1) << i))))
       return jw_fail (ctx, s->fields[i].key, "missing required field");
   return 0;
 }
@@ -524,7 +654,7 @@ check_required (const jw_struct *s, const uint64_t *seen, jw_ctx *ctx)
 static int
 walk_object (const jw_struct *s, void *obj, yajl_val node, jw_ctx *ctx)
 {
-  uint64_t seen[2] = { 0, 0 }; /* tables have fewer than 128 rows */
+  uint64_t seen = 0;
 
   if (node->type != yajl_t_object)
     return wrong_type (ctx, "an object", node);
@@ -536,10 +666,12 @@ walk_object (const jw_struct *s, void *obj, yajl_val node, jw_ctx *ctx)
 
       if (f == NULL || v->type == yajl_t_null)
         continue;
-      saved = path_push (ctx, ".%s", f->key);
-      if (seen[index / 64] & (UINT64_C (1) << (index % 64)))
+      saved = push_key (ctx, f->key);
+      if (index >= JW_FIELDS_MAX)
+        return fail_here (ctx, "internal error: table row %zu beyond %d", index, JW_FIELDS_MAX);
+      if (seen & (UINT64_C (1) << index))
         return fail_here (ctx, "duplicate key");
-      seen[index / 64] |= UINT64_C (1) << (index % 64);
+      seen |= UINT64_C (1) << index;
       if (walk_value (f, obj, v, ctx) < 0)
         return -1;
       if (f->flags & JW_HAS)
@@ -709,33 +841,70 @@ syntax_error (const char *name, const char *data, size_t len, ocirun_error_t *er
   return ret;
 }
 
+/* yajl_tree_free recurses once per nesting level: a document of a few
+ * megabytes of "[" would overflow the stack.  No config nests beyond a
+ * dozen levels; refuse deeper ones before building the tree.  Returns the
+ * offset of the first bracket too deep, or len.  A byte class table keeps
+ * the scan at a few instructions per byte. */
+static size_t
+too_deep (const char *text, size_t len)
+{
+  enum { PLAIN, OPEN, CLOSE, QUOTE, ESCAPE };
+  static const unsigned char class[256] = {
+    ['['] = OPEN, ['{'] = OPEN, [']'] = CLOSE, ['}'] = CLOSE, ['"'] = QUOTE, ['\\'] = ESCAPE,
+  };
+  const unsigned char *p = (const unsigned char *) text;
+  size_t depth = 0;
+
+  for (size_t i = 0; i < len; i++)
+    switch (class[p[i]])
+      {
+      case OPEN:
+        if (++depth > JW_NESTING_MAX)
+          return i;
+        break;
+      case CLOSE:
+        depth -= depth > 0;
+        break;
+      case QUOTE:
+        /* Skip the string: to the next quote not escaped. */
+        for (i++; i < len && p[i] != '"'; i++)
+          i += p[i] == '\\';
+        break;
+      default:
+        break;
+      }
+  return len;
+}
+
 int
-jw_parse_document (const char *name, const char *data, size_t len, const jw_struct *root, void **out,
-                   ocirun_error_t *err)
+jw_parse_text (const char *name, const char *text, size_t len, const jw_struct *root, void **out,
+               ocirun_error_t *err)
 {
   jw_ctx ctx = { .name = name, .err = err };
-  cleanup_free char *text = NULL;
-  const char *nul;
+  const char *nul = memchr (text, '\0', len);
+  size_t deep;
   yajl_val tree;
   void *obj;
   int ret;
 
-  /* yajl_tree_parse wants a C string: a NUL inside would cut the text. */
-  nul = memchr (data, '\0', len);
+  /* yajl_tree_parse takes a C string: a NUL inside would cut the text. */
   if (nul != NULL)
     {
       size_t line, col;
-      position (data, nul - data, &line, &col);
+      position (text, nul - text, &line, &col);
       return ocirun_error (err, 0, "%s:%zu:%zu: NUL byte in JSON text", name, line, col);
     }
-  text = malloc (len + 1);
-  if (text == NULL)
-    oom ();
-  memcpy (text, data, len);
-  text[len] = '\0';
+  deep = too_deep (text, len);
+  if (deep < len)
+    {
+      size_t line, col;
+      position (text, deep, &line, &col);
+      return ocirun_error (err, 0, "%s:%zu:%zu: JSON nested deeper than %d levels", name, line, col, JW_NESTING_MAX);
+    }
   tree = yajl_tree_parse (text, NULL, 0);
   if (tree == NULL)
-    return syntax_error (name, data, len, err);
+    return syntax_error (name, text, len, err);
   obj = xcalloc (1, root->size);
   ret = walk_object (root, obj, tree, &ctx);
   yajl_tree_free (tree);
@@ -746,4 +915,28 @@ jw_parse_document (const char *name, const char *data, size_t len, const jw_stru
     }
   *out = obj;
   return 0;
+}
+
+/* Typical documents are copied on the stack: a large malloc per parse
+ * makes glibc consolidate the thousands of small chunks the previous
+ * parse freed, which costs as much as a third of the parse. */
+#define JW_STACK_COPY_MAX 16384
+
+int
+jw_parse_document (const char *name, const char *data, size_t len, const jw_struct *root, void **out,
+                   ocirun_error_t *err)
+{
+  cleanup_free char *heap = NULL;
+  char stack[JW_STACK_COPY_MAX];
+  char *text = stack;
+
+  if (len >= sizeof (stack))
+    {
+      text = heap = malloc (len + 1);
+      if (heap == NULL)
+        oom ();
+    }
+  memcpy (text, data, len);
+  text[len] = '\0';
+  return jw_parse_text (name, text, len, root, out, err);
 }

@@ -11,7 +11,10 @@
  * range or an unknown enum name is an error that names the document and
  * the JSON path (".process.user.uid").  Unknown keys are ignored so that
  * newer documents still parse; JSON null counts as "absent", as in Go's
- * encoding/json that the reference runtime uses. */
+ * encoding/json that the reference runtime uses.  A key repeated in an
+ * object (a field or a map entry) is an error, and so is nesting deeper
+ * than 512 levels anywhere in the document.  Syntax errors are reported as
+ * "name:line:column: yajl's message". */
 #ifndef OCI_SPEC_JSON_WALK_H
 #define OCI_SPEC_JSON_WALK_H
 
@@ -103,6 +106,10 @@ int jw_fail_index (jw_ctx *ctx, const char *key, size_t index, const char *fmt, 
  * structure of type root.  `name` prefixes every error message. */
 int jw_parse_document (const char *name, const char *data, size_t len, const jw_struct *root, void **out,
                        ocirun_error_t *err);
+
+/* The same for a text the caller has NUL-terminated: text[len] == '\0'. */
+int jw_parse_text (const char *name, const char *text, size_t len, const jw_struct *root, void **out,
+                   ocirun_error_t *err);
 
 /* Release every allocation of obj described by s, then obj itself. */
 void jw_free (const jw_struct *s, void *obj);

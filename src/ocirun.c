@@ -110,21 +110,17 @@ default_root (void)
   return "/run/ocirun";
 }
 
+/* Print the error and return the exit status.  Before the log sink is set
+ * up (bad global flags, bad --log) it goes straight to stderr. */
 static int
-fail (ocirun_error_t *err)
+fail (ocirun_error_t *err, bool log_ready)
 {
   cleanup_free char *msg = ocirun_error_format (*err);
-  ocirun_log (OCIRUN_LOG_ERROR, "%s", msg);
-  ocirun_error_release (err);
-  return 1;
-}
 
-/* Before --log is known: straight to stderr. */
-static int
-fail_early (ocirun_error_t *err)
-{
-  cleanup_free char *msg = ocirun_error_format (*err);
-  fprintf (stderr, "ocirun: %s\n", msg);
+  if (log_ready)
+    ocirun_log (OCIRUN_LOG_ERROR, "%s", msg);
+  else
+    fprintf (stderr, "ocirun: %s\n", msg);
   ocirun_error_release (err);
   return 1;
 }
@@ -173,7 +169,7 @@ main (int argc, char **argv)
 
   first = cmdline_parse_flags (NULL, global_options, argc, argv, &help, &err);
   if (first < 0)
-    return fail_early (&err);
+    return fail (&err, false);
   if (version)
     {
       print_version ();
@@ -196,7 +192,7 @@ main (int argc, char **argv)
   g.root = root_abs;
 
   if (ocirun_log_init (g.log, g.log_format, g.debug, &err) < 0)
-    return fail_early (&err);
+    return fail (&err, false);
 
   if (strcmp (argv[first], "help") == 0 || strcmp (argv[first], "h") == 0)
     ret = run_help (&g, argc - first, argv + first, global_options, &err);
@@ -211,6 +207,6 @@ main (int argc, char **argv)
   else
     ret = ocirun_error (&err, 0, "unknown command `%s`", argv[first]);
   if (ret < 0)
-    return fail (&err);
+    return fail (&err, true);
   return ret;
 }

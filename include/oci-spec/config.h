@@ -1,8 +1,10 @@
 /* The OCI runtime-spec v1.3.0 configuration (config.json), Linux fields, as
- * typed C structures.  oci_config_parse() fills them; oci_config_free()
+ * typed C structures.  oci_config_parse_file() fills them; oci_config_free()
  * releases everything.  Optional scalars carry a has_<field> flag so that
  * "absent" and "zero" stay distinct, as the spec requires.  Arrays are a
- * pointer plus a count; maps are parallel key/value arrays in file order. */
+ * pointer plus a count; maps are parallel key/value arrays in file order.
+ * Parsed string arrays (oci_strv, oci_map) are also NULL-terminated, so
+ * args.items and env.items can go straight to execve(). */
 #ifndef OCI_SPEC_CONFIG_H
 #define OCI_SPEC_CONFIG_H
 
@@ -398,6 +400,12 @@ int oci_config_parse_file (const char *path, oci_config **out, ocirun_error_t *e
 
 void oci_config_free (oci_config *config);
 
+/* A "process" object alone, as `exec --process FILE` takes it, with the
+ * same rules as config.json's; error paths start at the object (".cwd"). */
+int oci_process_parse_data (const char *name, const char *data, size_t len, oci_process **out, ocirun_error_t *err);
+int oci_process_parse_file (const char *path, oci_process **out, ocirun_error_t *err);
+void oci_process_free (oci_process *process);
+
 /* Name <-> value tables shared with features and the runtime. */
 const char *oci_ns_type_name (int type);          /* "pid", "network", ... */
 const char *oci_ns_proc_name (int type);          /* "pid", "net", ... as in /proc/PID/ns */
@@ -411,5 +419,12 @@ oci_config_freep (oci_config **p)
   oci_config_free (*p);
 }
 #define cleanup_oci_config __attribute__ ((cleanup (oci_config_freep)))
+
+static inline void
+oci_process_freep (oci_process **p)
+{
+  oci_process_free (*p);
+}
+#define cleanup_oci_process __attribute__ ((cleanup (oci_process_freep)))
 
 #endif

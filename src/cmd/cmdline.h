@@ -5,6 +5,10 @@
  * cmdline_parse().  The same table drives getopt_long and the --help text,
  * so both always agree.  A whole command file looks like this:
  *
+ *   #include "config.h"
+ *   #include "cmdline.h"    // same directory: src/cmd/
+ *   #include "commands.h"
+ *
  *   int
  *   cmd_kill (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err)
  *   {
@@ -27,6 +31,17 @@
  *     const char *signal = first + 1 < argc ? argv[first + 1] : "SIGTERM";
  *     ...
  *   }
+ *
+ * and one line in the command table of src/ocirun.c (sorted by name):
+ *   { "kill", "send a signal to the container's init process", cmd_kill },
+ * plus its prototype in commands.h.  `ocirun help kill`, `ocirun kill -h`
+ * and the unknown-flag / operand-count errors then come for free.  Call
+ * cmdline_parse before anything with a side effect: `ocirun help CMD` runs
+ * the command with "--help".
+ *
+ * tests/bats/cli.bats checks every command's --help against
+ * completions/ocirun.bash, completions/_ocirun, completions/ocirun.fish and
+ * docs/ocirun.1: when a command's flags differ from runc 1.1's, update those.
  *
  * Parsing follows runc (urfave/cli): flags come before the operands and
  * parsing stops at the first operand, so `exec ID ls -l` leaves "-l" to

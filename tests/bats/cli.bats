@@ -292,7 +292,11 @@ bash_complete ()
   command -v runc >/dev/null || skip "runc not installed"
   runc features > "$TMP/runc.json"
   "$OCIRUN" features > "$TMP/ocirun.json"
-  for path in .hooks .linux.capabilities .linux.seccomp.actions .linux.seccomp.operators; do
+  paths=".hooks .linux.capabilities"
+  if [ "$(jq -r .linux.seccomp.enabled "$TMP/ocirun.json")" = true ]; then
+    paths="$paths .linux.seccomp.actions .linux.seccomp.operators"
+  fi
+  for path in $paths; do
     [ "$(jq -c "$path" "$TMP/runc.json")" = "$(jq -c "$path" "$TMP/ocirun.json")" ]
   done
   # runc 1.1 also lists the filesystem options acl/noacl, which mount(2) has no flag for.

@@ -5,7 +5,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,24 +12,7 @@
 
 #include "oci-spec/config.h"
 #include "ocirun/cleanup.h"
-
-static int test_count;
-static int failed;
-
-static bool __attribute__ ((format (printf, 2, 3)))
-ok (bool cond, const char *fmt, ...)
-{
-  va_list ap;
-
-  printf ("%s %d - ", cond ? "ok" : "not ok", ++test_count);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  putchar ('\n');
-  if (!cond)
-    failed++;
-  return cond;
-}
+#include "tests/helpers/tap.h"
 
 static const char *
 data_dir (void)
@@ -71,11 +53,13 @@ static const struct
   { "linux-netdevice.json", ": .linux.netDevices.eth0.name: expected a string, got number 23" },
   { "linux-rdma.json", ": .linux.resources.rdma.mlx5_1.hcaHandles: expected an unsigned integer, got string" },
   { "enum-device-rule-type.json", ": .linux.resources.devices[0].type: unknown value \"p\"" },
-  { "enum-device-type.json", ": .linux.devices[0].type: unknown value \"x\"" },
+  { "enum-device-type.json", ": .linux.devices[0].type: unknown value \"x\" (expected one of c, b, u, p)" },
   { "enum-iopriority-class.json", ": .process.ioPriority.class: unknown value \"IOPRIO_CLASS_FAST\"" },
   { "enum-memorypolicy-flag.json", ": .linux.memoryPolicy.flags[0]: unknown value" },
   { "enum-memorypolicy-mode.json", ": .linux.memoryPolicy.mode: unknown value" },
-  { "enum-namespace-type.json", ": .linux.namespaces[0].type: unknown value \"bogus\"" },
+  { "enum-namespace-type.json",
+    ": .linux.namespaces[0].type: unknown value \"bogus\" (expected one of mount, pid, network, uts, ipc, user, "
+    "cgroup, time)" },
   { "enum-personality-domain.json", ": .linux.personality.domain: unknown value" },
   { "enum-rlimit-type.json", ": .process.rlimits[0].type: unknown value \"RLIMIT_FOO\"" },
   { "enum-rootfs-propagation.json", ": .linux.rootfsPropagation: unknown value \"rshared\"" },
@@ -98,21 +82,26 @@ static const struct
   { "rule-device-filemode.json", ": .linux.devices[0].fileMode: 512 is not a permission mode" },
   { "rule-device-no-major.json", ": .linux.devices[0].major: missing required field" },
   { "rule-duplicate-key.json", ": .hostname: duplicate key" },
+  { "rule-duplicate-map-key.json", ": .linux.sysctl.net.ipv4.ip_forward: duplicate key" },
   { "rule-hook-relative-path.json", ": .hooks.poststop[0].path: must be an absolute path" },
   { "rule-hook-timeout-zero.json", ": .hooks.prestart[0].timeout: must be greater than zero" },
+  { "rule-masked-path-relative.json", ": .linux.maskedPaths[1]: must be an absolute path, got \"proc/keys\"" },
   { "rule-membw-schema.json", ": .linux.intelRdt.memBwSchema:" },
   { "rule-mount-idmap-alone.json", ": .mounts[0].gidMappings: missing" },
   { "rule-mount-no-destination.json", ": .mounts[0].destination: missing required field" },
+  { "rule-namespace-path-relative.json", ": .linux.namespaces[0].path: must be an absolute path" },
   { "rule-namespace-duplicate.json", ": .linux.namespaces[2]: duplicate namespace type \"pid\"" },
   { "rule-ociversion-major.json", ": .ociVersion: unsupported major version" },
   { "rule-ociversion-missing.json", ": .ociVersion: missing required field" },
   { "rule-ociversion-not-semver.json", ": .ociVersion: \"1.3\" is not a SemVer" },
+  { "rule-readonly-path-relative.json", ": .linux.readonlyPaths[0]: must be an absolute path" },
   { "rule-rdma-empty.json", ": .linux.resources.rdma.mlx5_0: at least one of" },
   { "rule-required-pids-limit.json", ": .linux.resources.pids.limit: missing required field" },
   { "rule-rlimit-duplicate.json", ": .process.rlimits[1]: duplicate rlimit type" },
   { "rule-root-not-object.json", ": .root: expected an object, got string \"rootfs\"" },
   { "rule-seccomp-errnoret-action.json", ": .linux.seccomp.defaultErrnoRet: not allowed" },
   { "rule-seccomp-names-empty.json", ": .linux.seccomp.syscalls[0].names: must contain" },
+  { "rule-timeoffset-nanosecs.json", ": .linux.timeOffsets.boottime.nanosecs: 1000000000 is not below one second" },
   { "rule-weight-device-empty.json", ": .linux.resources.blockIO.weightDevice[0]: at least one of" },
   { "syntax-trailing-comma.json", "syntax-trailing-comma.json:5:3: parse error" },
   { "type-bool-for-string.json", ": .hostname: expected a string, got true" },
@@ -448,6 +437,21 @@ test_parse_data (const char *doc, size_t len /* SIZE_MAX: strlen */, bool want_o
   ok ((r == 0) == want_ok && (want == NULL || (msg && strstr (msg, want))), "%s: %s", desc, msg ? msg : "parsed");
 }
 
+/* {"ociVersion": "1.0.0", "x": [[...]]} with `levels` levels in all. */
+static void
+test_nesting (int levels, bool want_ok)
+{
+  static const char head[] = "{\"ociVersion\": \"1.0.0\", \"x\": ";
+  cleanup_free char *doc = malloc (sizeof (head) + 2 * levels + 2);
+  char *p = stpcpy (doc, head);
+
+  memset (p, '[', levels - 1);
+  memset (p + levels - 1, ']', levels - 1);
+  strcpy (p + 2 * (levels - 1), "}");
+  test_parse_data (doc, SIZE_MAX, want_ok, want_ok ? NULL : "doc.json:1:541: JSON nested deeper than 512 levels",
+                   want_ok ? "512 levels of nesting parse" : "513 levels of nesting are refused");
+}
+
 static void
 test_entry_points (void)
 {
@@ -459,6 +463,8 @@ test_entry_points (void)
   test_parse_data (doc, strlen ("{\"ociVersion\": \"1.0.0\"}"), true, NULL, "parse_data stops at len");
   test_parse_data (doc, sizeof (doc) - 1, false, "doc.json:1:25: parse error: trailing garbage", "trailing garbage");
   test_parse_data (nul, sizeof (nul) - 1, false, "doc.json:2:9: NUL byte", "NUL byte position");
+  test_nesting (512, true);
+  test_nesting (513, false);
   test_parse_data ("", 0, false, "doc.json:1:1: parse error: premature EOF", "empty document");
   test_parse_data ("{\"ociVersion\": \"1.0.0\", \"process\": {\"cwd\": \"/\", \"args\": [\"sh\", 1]}}", SIZE_MAX, false,
                    ".process.args[1]: expected a string, got number 1", "array element path");
@@ -473,6 +479,29 @@ test_entry_points (void)
       "missing file: ENOENT and the path");
   oci_config_free (NULL);
   ok (true, "oci_config_free (NULL) is a no-op");
+}
+
+/* `exec --process`: the process object alone, same rules, paths from it. */
+static void
+test_process_documents (void)
+{
+  static const char good[] = "{\"args\": [\"ls\", \"-l\"], \"cwd\": \"/tmp\", \"env\": [\"A=1\"],"
+                             " \"user\": {\"uid\": 5}, \"capabilities\": {\"bounding\": [\"CAP_KILL\"]}}";
+  static const char bad[] = "{\"args\": [\"ls\"], \"cwd\": \"tmp\"}";
+  cleanup_error ocirun_error_t err = NULL;
+  cleanup_oci_process oci_process *p = NULL;
+  oci_process *q = NULL;
+
+  ok (oci_process_parse_data ("process.json", good, strlen (good), &p, &err) == 0 && STRV_IS (p->args, "ls", "-l")
+          && p->args.items[2] == NULL && streq (p->cwd, "/tmp") && p->user.uid == 5
+          && STRV_IS (p->capabilities->bounding, "CAP_KILL"),
+      "process document parses; args are NULL-terminated");
+  ok (oci_process_parse_data ("process.json", bad, strlen (bad), &q, &err) < 0 && q == NULL
+          && streq (err->msg, "process.json: .cwd: must be an absolute path, got \"tmp\""),
+      "process document: cwd rule, path from the object: %s", err ? err->msg : "parsed");
+  ocirun_error_release (&err);
+  ok (oci_process_parse_file ("/nonexistent/process.json", &q, &err) < 0 && err->errnum == ENOENT,
+      "process file: missing file");
 }
 
 static void
@@ -502,7 +531,7 @@ main (void)
   test_full_linux ();
   test_unknown_fields ();
   test_entry_points ();
+  test_process_documents ();
   test_name_tables ();
-  printf ("1..%d\n", test_count);
-  return failed ? 1 : 0;
+  return tap_done ();
 }
