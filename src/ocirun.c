@@ -201,7 +201,7 @@ main (int argc, char **argv)
       /* Commands that start a process in a container run from a sealed
        * copy of this binary (CVE-2019-5736). */
       if ((cmd->run == cmd_create || cmd->run == cmd_run) && ensure_sealed_exe (argv, &err) < 0)
-        return fail (&err);
+        return fail (&err, true);
       ret = cmd->run (&g, argc - first, argv + first, &err);
     }
   else
