@@ -202,3 +202,55 @@ teardown() {
   oci delete -f "$ID"
   assert_clean
 }
+
+@test "session keyring: a new one named after the id unless --no-new-keyring" {
+  # /proc/keys is masked inside the default config: look from the host.
+  bundle_args "$B" sleep 100
+  oci create -b "$B" "$ID"
+  grep -q " $ID: " /proc/keys
+  oci delete "$ID"
+  # another id: the first keyring is garbage-collected asynchronously
+  oci create --no-new-keyring -b "$B" "$ID-nk"
+  ! grep -q " $ID-nk: " /proc/keys
+  oci delete "$ID-nk"
+  assert_clean
+}
+
+@test "--no-pivot runs the container too" {
+  bundle_args "$B" sh -c 'ls /bin/busybox && echo $$'
+  run oci run --no-pivot -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[1]}" = 1 ]
+  assert_clean
+}
+
+@test "cgroup namespace: the container's cgroup is its root" {
+  bundle_jq "$B" '.linux.namespaces += [{"type": "cgroup"}]'
+  bundle_args "$B" cat /proc/self/cgroup
+  run oci run -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  for line in "${lines[@]}"; do
+    [[ "$line" == *:/ ]]
+  done
+  assert_clean
+}
+
+@test "domainname from the config" {
+  bundle_jq "$B" '.domainname = "example.test"'
+  bundle_args "$B" cat /proc/sys/kernel/domainname
+  run oci run -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = example.test ]
+  assert_clean
+}
+
+@test "--debug and --log-format json: runc's JSON lines in --log" {
+  bundle_args "$B" true
+  oci --debug --log "$TMP/log.json" --log-format json run -b "$B" "$ID"
+  jq -e 'select(.level == "debug") | .msg' "$TMP/log.json" | grep -q "init pid"
+  run oci --log "$TMP/err.json" --log-format json create -b "$TMP/nope" "$ID"
+  [ "$status" -eq 1 ]
+  [ "$(jq -r .level "$TMP/err.json")" = error ]
+  [[ "$(jq -r .msg "$TMP/err.json")" == *"$TMP/nope"* ]]
+  assert_clean
+}
