@@ -254,3 +254,18 @@ teardown() {
   [[ "$(jq -r .msg "$TMP/err.json")" == *"$TMP/nope"* ]]
   assert_clean
 }
+
+@test "CVE-2019-5736: a binary on a read-only mount needs no copy and stays unwritable" {
+  bundle_args "$B" sleep 100
+  cp "$OCIRUN" "$TMP/ocirun-ro"
+  unshare -m sh -c "mount --bind '$TMP/ocirun-ro' '$TMP/ocirun-ro' && mount -o remount,bind,ro '$TMP/ocirun-ro' &&
+    '$TMP/ocirun-ro' --root '$ROOT' create -b '$B' '$ID' >/dev/null"
+  local pid
+  pid=$(oci state "$ID" | jq -r .pid)
+  [ "$(readlink "/proc/$pid/exe")" = "$TMP/ocirun-ro" ]
+  run sh -c "echo x >>/proc/$pid/exe"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Read-only file system"* ]] || [[ "$output" == *"busy"* ]]
+  oci delete "$ID"
+  assert_clean
+}
