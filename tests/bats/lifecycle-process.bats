@@ -133,9 +133,9 @@ teardown() {
     [[ "$line" == *"/$ID" ]]
   done
   [ -d "/sys/fs/cgroup/unified/$ID" ] || [ -d "/sys/fs/cgroup/$ID" ]
-  grep -qx "$pid" "$(find /sys/fs/cgroup -path "*unified*" -name "$ID" | head -1)/cgroup.procs" || [ ! -d /sys/fs/cgroup/unified ]
+  grep -qx "$pid" "$(find /sys/fs/cgroup -path "*unified*" -name "$ID" 2>/dev/null | head -1)/cgroup.procs" || [ ! -d /sys/fs/cgroup/unified ]
   oci delete -f "$ID"
-  [ -z "$(find /sys/fs/cgroup -name "$ID")" ]
+  [ -z "$(find /sys/fs/cgroup -name "$ID" 2>/dev/null)" ]
   assert_clean
 }
 
@@ -146,7 +146,8 @@ teardown() {
   [ -d "/sys/fs/cgroup/pids/ocirun-test-$$-abs/$ID" ]
   oci delete -f "$ID"
   [ ! -d "/sys/fs/cgroup/pids/ocirun-test-$$-abs/$ID" ]
-  find /sys/fs/cgroup -depth -name "ocirun-test-$$-abs" -exec rmdir {} \;
+  # the parent made for the absolute path is ours to remove
+  for d in /sys/fs/cgroup/*/"ocirun-test-$$-abs"; do rmdir "$d"; done
   bundle_jq "$B" ".linux.cgroupsPath = \"ocirun-test-$$-rel\""
   oci run -d -b "$B" "$ID"
   local own
