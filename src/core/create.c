@@ -197,6 +197,8 @@ launch (struct creation *cr, ocirun_error_t *err)
   ctx.parent_fds[0] = cr->sync_fd;
   ctx.parent_fds[1] = cr->lock_fd;
   ctx.parent_fds[2] = -1;
+  ocirun_debug ("container `%s`: spawning the init (%s)", cr->opts->id,
+                cr->opts->parent == PARENT_SHIM ? "shim" : cr->opts->parent == PARENT_ENGINE ? "engine reaps" : "foreground");
   if (cr->opts->parent == PARENT_SHIM)
     return shim_spawn (&ctx, cr->dir, err);
   /* A two-step spawn's init is reparented to us, so that we can reap it. */
@@ -214,6 +216,8 @@ release_init (struct creation *cr, ocirun_error_t *err)
 {
   if (proc_start_time (cr->pid, &cr->start_time, NULL) < 0)
     return ocirun_error (err, errno, "read the start time of the init (pid %d)", (int) cr->pid);
+  ocirun_debug ("container `%s`: init pid %d, cgroup %s", cr->opts->id, (int) cr->pid,
+                cr->cgroups[0] ? cr->cgroups[0] : "(none)");
   if (cr->helper > 0)
     while (waitpid (cr->helper, NULL, 0) < 0 && errno == EINTR)
       ;
@@ -249,6 +253,7 @@ drive (struct creation *cr, ocirun_error_t *err)
             return -1;
           break;
         case SYNC_READY:
+          ocirun_debug ("container `%s`: init ready, waiting for start", cr->opts->id);
           return 0;
         default:
           return ocirun_error (err, 0, "unexpected sync message %u", m.type);

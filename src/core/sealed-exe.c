@@ -3,7 +3,8 @@
  * reopen it for writing.  Commands that start a process in a container
  * therefore run from a sealed memfd copy of the binary: /proc/PID/exe of
  * every ocirun process in a container is that copy, which cannot be
- * written, and never the host's file. */
+ * written, and never the host's file -- unless the host's file is on a
+ * read-only mount, which protects it as well and costs no copy. */
 #include "config.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -47,6 +49,7 @@ ensure_sealed_exe (char **argv, ocirun_error_t *err)
 {
   cleanup_close int self = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   cleanup_close int copy = -1;
+  struct statvfs vfs;
   int seals;
 
   if (self < 0)
@@ -54,6 +57,10 @@ ensure_sealed_exe (char **argv, ocirun_error_t *err)
   seals = fcntl (self, F_GET_SEALS);
   if (seals >= 0 && (seals & SEALS) == SEALS)
     return 0; /* already running from the sealed copy */
+  /* On a read-only mount the binary cannot be written through any
+   * reopen of /proc/PID/exe either (EROFS): the copy buys nothing. */
+  if (fstatvfs (self, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+    return 0;
   copy = copy_sealed (self, err);
   if (copy < 0)
     return -1;

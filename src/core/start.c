@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/log.h"
 #include "ocirun/utils.h"
 
 /* Append what is in the fifo to buf; returns 1 at end of file. */
@@ -101,6 +102,7 @@ container_start (const char *root, const char *id, ocirun_error_t *err)
   fifo = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0)
     return ocirun_error (err, errno, "open the exec fifo `%s`", path);
+  ocirun_debug ("container `%s`: released the init (pid %d)", id, (int) st.pid);
   ret = wait_exec (fifo, pidfd, err);
   /* Started or failed: either way it is no longer `created`. */
   unlink (path);

@@ -351,3 +351,19 @@ teardown() {
   oci delete "$ID"
   assert_clean
 }
+
+@test "shim with a two-step spawn (time namespace): the init is reparented to the shim" {
+  bundle_jq "$B" '.linux.namespaces += [{"type": "time"}]'
+  bundle_args "$B" sleep 100
+  oci run -d -b "$B" "$ID"
+  local pid shim
+  pid=$(oci state "$ID" | jq -r .pid)
+  shim=$(awk '/^PPid:/ {print $2}' "/proc/$pid/status")
+  [[ "$(tr '\0' ' ' </proc/$shim/cmdline)" == *" run -d -b $B $ID " ]]
+  oci kill "$ID" KILL
+  wait_status "$ID" stopped
+  for i in $(seq 40); do [ "$(oci state "$ID" | jq -r .exitStatus)" = 137 ] && break; sleep 0.05; done
+  [ "$(oci state "$ID" | jq -r .exitStatus)" = 137 ]
+  oci delete "$ID"
+  assert_clean
+}

@@ -13,7 +13,7 @@
 #include "ocirun/cleanup.h"
 #include "ocirun/linux.h"
 #include "src/linux/internal.h"
-#include "tests/unit/tap-linux.h"
+#include "tests/helpers/tap.h"
 
 static void
 test_caps (void)
@@ -154,5 +154,5 @@ main (void)
   test_path_search ();
   test_env ();
   test_cpu_list ();
-  return done ();
+  return tap_done ();
 }

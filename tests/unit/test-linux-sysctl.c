@@ -5,7 +5,7 @@
 
 #include "ocirun/cleanup.h"
 #include "src/linux/internal.h"
-#include "tests/unit/tap-linux.h"
+#include "tests/helpers/tap.h"
 
 static bool
 allowed (const oci_config *config, const char *key, const char *want_in_msg)
@@ -47,5 +47,5 @@ main (void)
   ok (allowed (&c, "net...x", "invalid sysctl name") && allowed (&c, "net/../../x", "invalid sysctl name")
           && allowed (&c, "", "invalid sysctl name"),
       "names with empty or .. components are refused");
-  return done ();
+  return tap_done ();
 }
