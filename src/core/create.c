@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "ocirun/cgroup-resources.h"
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/fault.h"
 #include "ocirun/log.h"
 #include "ocirun/namespaces.h"
 #include "ocirun/utils.h"
@@ -118,6 +120,22 @@ load_config (struct creation *cr, ocirun_error_t *err)
   return write_file_atomic (dst, data, len, 0600, err);
 }
 
+/* Saved first with `creating` before the cgroups exist and again once the
+ * init's pid is known, so that `delete --force` finds every trace of a
+ * create that was killed midway; finish saves it without the mark. */
+static int
+save_state (const struct creation *cr, bool creating, ocirun_error_t *err)
+{
+  struct container_state st = {
+    .dir = cr->dir, .id = (char *) cr->opts->id, .pid = cr->pid, .start_time = cr->start_time,
+    .bundle = cr->bundle, .rootfs = cr->rootfs, .created = (char *) cr->created, .owner = (char *) "",
+    .has_process = cr->config->process != NULL, .cgroups = cr->cgroups, .notify_socket = cr->notify_socket,
+    .creating = creating,
+  };
+
+  return state_save (&st, err);
+}
+
 static int
 prepare (struct creation *cr, ocirun_error_t *err)
 {
@@ -130,6 +148,7 @@ prepare (struct creation *cr, ocirun_error_t *err)
   if (state_create_dir (cr->opts->root, cr->opts->id, &cr->dir, &cr->lock_fd, err) < 0)
     return -1;
   cr->own_dir = true;
+  FAULT_POINT ("create:after-state-dir");
   if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0)
     return -1;
   if (notify_prepare (cr->dir, cr->config, &cr->notify_socket, err) < 0)
@@ -142,8 +161,11 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return ocirun_error (err, errno, "mkfifo `%s`", fifo);
   if (cgroup_resolve (cr->config->linux ? cr->config->linux->cgroups_path : NULL, cr->opts->id, &cr->cgroups, err) < 0)
     return -1;
+  if (save_state (cr, true, err) < 0)
+    return -1;
   if (cgroup_create (cr->cgroups, err) < 0 || cgroup_apply_config (cr->cgroups, cr->config, err) < 0)
     return -1;
+  FAULT_POINT ("create:after-cgroup");
   if (cr->opts->console_socket)
     {
       cr->console_fd = connect_console (cr->opts->console_socket, err);
@@ -200,7 +222,14 @@ launch (struct creation *cr, ocirun_error_t *err)
   ocirun_debug ("container `%s`: spawning the init (%s)", cr->opts->id,
                 cr->opts->parent == PARENT_SHIM ? "shim" : cr->opts->parent == PARENT_ENGINE ? "engine reaps" : "foreground");
   if (cr->opts->parent == PARENT_SHIM)
-    return shim_spawn (&ctx, cr->dir, err);
+    {
+      int shim = shim_spawn (&ctx, cr->dir, err);
+      if (shim < 0)
+        return -1;
+      /* Our unreaped child: the pid cannot be reused meanwhile. */
+      cr->shim_pidfd = syscall (SYS_pidfd_open, shim, 0);
+      return cr->shim_pidfd < 0 ? ocirun_error (err, errno, "pidfd_open of the shim (pid %d)", shim) : 0;
+    }
   /* A two-step spawn's init is reparented to us, so that we can reap it. */
   if (cr->subreaper_if_two_step && ns_needs_intermediate (cr->config)
       && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
@@ -216,6 +245,9 @@ release_init (struct creation *cr, ocirun_error_t *err)
 {
   if (proc_start_time (cr->pid, &cr->start_time, NULL) < 0)
     return ocirun_error (err, errno, "read the start time of the init (pid %d)", (int) cr->pid);
+  if (save_state (cr, true, err) < 0)
+    return -1;
+  FAULT_POINT ("create:after-clone");
   ocirun_debug ("container `%s`: init pid %d, cgroup %s", cr->opts->id, (int) cr->pid,
                 cr->cgroups[0] ? cr->cgroups[0] : "(none)");
   if (cr->helper > 0)
@@ -223,10 +255,28 @@ release_init (struct creation *cr, ocirun_error_t *err)
       ;
   if (cgroup_enter (cr->cgroups, cr->pid, err) < 0)
     return -1;
+  FAULT_POINT ("create:after-cgroup-enter");
   if (!ns_needs_intermediate (cr->config) && (ns_new_flags (cr->config) & ns_clone_flag (OCI_NS_USER))
       && ns_write_id_maps (cr->pid, cr->config->linux, err) < 0)
     return -1;
   return sync_send (cr->sync_fd, SYNC_GO, 0, err);
+}
+
+/* Until the shim sent the init's pid, it holds the init's end of the
+ * sync channel too: a shim killed then would leave us waiting forever. */
+static int
+wait_sync_or_shim (struct creation *cr, ocirun_error_t *err)
+{
+  struct pollfd p[2] = { { .fd = cr->sync_fd, .events = POLLIN }, { .fd = cr->shim_pidfd, .events = POLLIN } };
+
+  if (cr->shim_pidfd < 0 || cr->pid > 0)
+    return 0;
+  while (poll (p, 2, -1) < 0)
+    if (errno != EINTR)
+      return ocirun_error (err, errno, "poll the sync channel");
+  if (p[0].revents == 0)
+    return ocirun_error (err, 0, "the shim of container `%s` exited before it reported the init's pid", cr->opts->id);
+  return 0;
 }
 
 static int
@@ -238,7 +288,7 @@ drive (struct creation *cr, ocirun_error_t *err)
     return -1;
   for (;;)
     {
-      if (sync_recv (cr->sync_fd, &m, err) < 0)
+      if (wait_sync_or_shim (cr, err) < 0 || sync_recv (cr->sync_fd, &m, err) < 0)
         return -1;
       switch (m.type)
         {
@@ -254,6 +304,7 @@ drive (struct creation *cr, ocirun_error_t *err)
           break;
         case SYNC_READY:
           ocirun_debug ("container `%s`: init ready, waiting for start", cr->opts->id);
+          FAULT_POINT ("create:after-ready");
           return 0;
         default:
           return ocirun_error (err, 0, "unexpected sync message %u", m.type);
@@ -264,20 +315,19 @@ drive (struct creation *cr, ocirun_error_t *err)
 static int
 finish (struct creation *cr, ocirun_error_t *err)
 {
-  struct container_state st = {
-    .dir = cr->dir, .id = (char *) cr->opts->id, .pid = cr->pid, .start_time = cr->start_time,
-    .bundle = cr->bundle, .rootfs = cr->rootfs, .created = cr->created, .owner = (char *) "",
-    .has_process = cr->config->process != NULL, .cgroups = cr->cgroups, .notify_socket = cr->notify_socket,
-  };
   char buf[32];
   int len;
 
-  if (state_save (&st, err) < 0)
+  if (save_state (cr, false, err) < 0)
     return -1;
+  FAULT_POINT ("create:after-state-write");
   if (cr->opts->pid_file == NULL)
     return 0;
   len = snprintf (buf, sizeof (buf), "%d", (int) cr->pid);
-  return write_file_atomic (cr->opts->pid_file, buf, len, 0644, err);
+  if (write_file_atomic (cr->opts->pid_file, buf, len, 0644, err) < 0)
+    return -1;
+  FAULT_POINT ("create:after-pid-file");
+  return 0;
 }
 
 static void
@@ -313,6 +363,8 @@ creation_release (struct creation *cr)
 {
   if (cr->sync_fd >= 0)
     close (cr->sync_fd);
+  if (cr->shim_pidfd >= 0)
+    close (cr->shim_pidfd);
   if (cr->console_fd >= 0)
     close (cr->console_fd);
   if (cr->console_peer >= 0)

@@ -20,12 +20,13 @@ struct creation
   char *notify_socket; /* the caller's NOTIFY_SOCKET */
   pid_t pid;    /* the init */
   pid_t helper; /* intermediate process, reaped once it sent the pid */
+  int shim_pidfd; /* the shim, watched until it sent the init's pid */
   uint64_t start_time;
   bool subreaper_if_two_step; /* run --no-subreaper: we still reap our own init */
   char created[64];
 };
 
-#define CREATION_INIT(o) { .opts = (o), .lock_fd = -1, .sync_fd = -1, .console_fd = -1, .console_peer = -1 }
+#define CREATION_INIT(o) { .opts = (o), .lock_fd = -1, .sync_fd = -1, .console_fd = -1, .console_peer = -1, .shim_pidfd = -1 }
 
 int creation_run (struct creation *cr, ocirun_error_t *err);
 void creation_release (struct creation *cr);

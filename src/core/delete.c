@@ -14,6 +14,7 @@
 #include "ocirun/cgroup-resources.h"
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/fault.h"
 #include "ocirun/utils.h"
 
 static int
@@ -60,9 +61,11 @@ container_delete (const char *root, const char *id, bool force, ocirun_error_t *
   /* A frozen v1 task dies of SIGKILL only once thawed. */
   if (status == STATUS_PAUSED && (kill_leftovers (st.cgroups, err) < 0 || cgroup_freeze (st.cgroups, false, err) < 0))
     return -1;
-  if (status != STATUS_STOPPED && kill_and_wait (st.pid, st.start_time, err) < 0)
+  if (status != STATUS_STOPPED && st.pid > 0 && kill_and_wait (st.pid, st.start_time, err) < 0)
     return -1;
+  FAULT_POINT ("delete:after-kill");
   if (kill_leftovers (st.cgroups, err) < 0 || cgroup_destroy (st.cgroups, err) < 0)
     return -1;
+  FAULT_POINT ("delete:after-cgroup-destroy");
   return state_remove (st.dir, err);
 }

@@ -19,6 +19,7 @@
 
 #include "internal.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/fault.h"
 #include "ocirun/linux.h"
 #include "ocirun/namespaces.h"
 #include "ocirun/utils.h"
@@ -126,6 +127,7 @@ init_setup (struct init_ctx *ctx, ocirun_error_t *err)
     return -1;
   if (linux_set_hostname (c, err) < 0 || rootfs_setup (c, &ro, err) < 0)
     return -1;
+  FAULT_POINT ("init:after-mounts");
   if (c->process && c->process->terminal)
     {
       if (terminal_setup (c->process, ctx->console_fd, err) < 0)
@@ -221,6 +223,7 @@ init_wait_start (struct init_ctx *ctx)
 
   fifo = openat (ctx->state_dir_fd, FIFO_FILE, O_WRONLY | O_CLOEXEC);
   close (ctx->state_dir_fd);
+  FAULT_POINT ("init:after-fifo-open");
   if (fifo < 0)
     _exit (1);
   if (init_exec (ctx, &fifo, &err) < 0)

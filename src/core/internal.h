@@ -23,6 +23,7 @@ struct container_state
   char *created;
   char *owner;
   bool has_process;
+  bool creating; /* saved before the init is set up: a crash there leaves this */
   char *notify_socket; /* the caller's NOTIFY_SOCKET at create, or NULL */
   char **cgroups; /* NULL-terminated */
   bool has_exit;
@@ -30,7 +31,7 @@ struct container_state
   char *exited;
 };
 
-enum container_status { STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED, STATUS_PAUSED };
+enum container_status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED, STATUS_PAUSED };
 
 #define STATE_FILE "state"
 #define CONFIG_FILE "config.json"
@@ -104,7 +105,7 @@ pid_t init_spawn (struct init_ctx *ctx, pid_t *helper, ocirun_error_t *err);
 
 /* --- src/core/shim.c -------------------------------------------------------- */
 /* Fork the detached shim, which spawns the init and stays its parent.
- * Returns in the caller (the shim never returns). */
+ * Returns the shim's pid in the caller (the shim never returns). */
 int shim_spawn (struct init_ctx *ctx, const char *state_dir, ocirun_error_t *err);
 
 /* --- src/core/console.c: the foreground run's terminal ------------------ */

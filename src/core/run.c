@@ -15,6 +15,7 @@
 
 #include "create.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/fault.h"
 #include "ocirun/log.h"
 #include "ocirun/utils.h"
 
@@ -106,6 +107,7 @@ run_created (struct creation *cr, int sfd, bool keep, int *exit_code, ocirun_err
         return -1;
       console_proxy_start (&console, master);
     }
+  FAULT_POINT ("run:after-start");
   ret = wait_init (cr->pid, pidfd, sfd, cr->console_peer >= 0 ? &console : NULL, &status, err);
   console_proxy_stop (&console);
   if (ret < 0)

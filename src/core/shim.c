@@ -17,6 +17,7 @@
 
 #include "internal.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/fault.h"
 #include "ocirun/utils.h"
 
 static pid_t
@@ -50,6 +51,7 @@ shim_wait (const char *dir)
         _exit (0);
       if (pid == recorded_pid (dir))
         {
+          FAULT_POINT ("shim:before-record-exit");
           state_record_exit (dir, status);
           _exit (0);
         }
@@ -87,7 +89,7 @@ shim_spawn (struct init_ctx *ctx, const char *state_dir, ocirun_error_t *err)
   if (shim < 0)
     return ocirun_error (err, errno, "fork the shim");
   if (shim > 0)
-    return 0;
+    return shim;
 
   setsid ();
   /* The init of a two-step spawn is reparented to us, not to pid 1. */
@@ -98,6 +100,7 @@ shim_spawn (struct init_ctx *ctx, const char *state_dir, ocirun_error_t *err)
       sync_send_error (ctx->sync_fd, child_err);
       _exit (1);
     }
+  FAULT_POINT ("shim:after-spawn");
   if (init > 0 && sync_send (ctx->sync_fd, SYNC_PID, init, &child_err) < 0)
     _exit (1);
   detach_stdio ();

@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/fault.h"
 #include "ocirun/log.h"
 #include "ocirun/utils.h"
 
@@ -84,6 +85,8 @@ container_start (const char *root, const char *id, ocirun_error_t *err)
   status = state_status (&st);
   if (status == STATUS_STOPPED)
     return ocirun_error (err, 0, "cannot start a container that has stopped");
+  if (status == STATUS_CREATING)
+    return ocirun_error (err, 0, "cannot start container `%s`: its create did not finish (delete it)", id);
   if (status == STATUS_RUNNING)
     return ocirun_error (err, 0, "cannot start an already running container");
   if (status == STATUS_PAUSED)
@@ -99,13 +102,16 @@ container_start (const char *root, const char *id, ocirun_error_t *err)
     return ocirun_error (err, 0, "cannot start a container that has stopped");
   if (st.notify_socket && (notify = notify_listen (st.dir, err)) < 0)
     return -1;
+  FAULT_POINT ("start:before-release");
   fifo = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0)
     return ocirun_error (err, errno, "open the exec fifo `%s`", path);
-  ocirun_debug ("container `%s`: released the init (pid %d)", id, (int) st.pid);
-  ret = wait_exec (fifo, pidfd, err);
-  /* Started or failed: either way it is no longer `created`. */
+  /* Started or failed: either way it is no longer `created`.  Right away,
+   * so that a start killed from here on does not leave it looking so. */
   unlink (path);
+  ocirun_debug ("container `%s`: released the init (pid %d)", id, (int) st.pid);
+  FAULT_POINT ("start:after-release");
+  ret = wait_exec (fifo, pidfd, err);
   /* Waiting for READY=1 may take long: other operations may go on. */
   close (lock_fd);
   lock_fd = -1;

@@ -115,6 +115,8 @@ state_save (const struct container_state *st, ocirun_error_t *err)
            st->has_process);
   if (st->notify_socket)
     fprintf (out, "notify_socket=%s\n", st->notify_socket);
+  if (st->creating)
+    fprintf (out, "creating=1\n");
   for (char **c = st->cgroups; c && *c; c++)
     fprintf (out, "cgroup=%s\n", *c);
   fclose (out);
@@ -151,6 +153,8 @@ state_parse_line (struct container_state *st, const char *key, const char *value
     st->start_time = strtoull (value, NULL, 10);
   else if (strcmp (key, "has_process") == 0)
     st->has_process = atoi (value) != 0;
+  else if (strcmp (key, "creating") == 0)
+    st->creating = atoi (value) != 0;
   else if (strcmp (key, "cgroup") == 0)
     return strv_append (&st->cgroups, value);
   else if (strcmp (key, "bundle") == 0)
@@ -249,8 +253,14 @@ state_status (const struct container_state *st)
   uint64_t start_time;
   bool zombie;
 
+  /* A create in progress, or one killed before it finished: its init
+   * (when already recorded) may live on until `delete --force`. */
+  if (st->creating && st->pid <= 0)
+    return STATUS_CREATING;
   if (st->pid <= 0 || proc_start_time (st->pid, &start_time, &zombie) < 0 || start_time != st->start_time || zombie)
     return STATUS_STOPPED;
+  if (st->creating)
+    return STATUS_CREATING;
   /* As runc: a frozen cgroup is "paused" whether or not it was started. */
   if (cgroup_is_frozen (st->cgroups))
     return STATUS_PAUSED;
@@ -265,6 +275,7 @@ state_status_name (enum container_status s)
 {
   switch (s)
     {
+    case STATUS_CREATING: return "creating";
     case STATUS_CREATED: return "created";
     case STATUS_RUNNING: return "running";
     case STATUS_PAUSED: return "paused";
