@@ -222,6 +222,11 @@ init_wait_start (struct init_ctx *ctx)
   int fifo, len;
 
   fifo = openat (ctx->state_dir_fd, FIFO_FILE, O_WRONLY | O_CLOEXEC);
+  /* Released: no longer `created`, even if the `start` that released us
+   * dies before it removes the fifo (EACCES when our user namespace maps
+   * root elsewhere: then start's own unlink must do). */
+  if (fifo >= 0)
+    unlinkat (ctx->state_dir_fd, FIFO_FILE, 0);
   close (ctx->state_dir_fd);
   FAULT_POINT ("init:after-fifo-open");
   if (fifo < 0)

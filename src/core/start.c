@@ -106,12 +106,12 @@ container_start (const char *root, const char *id, ocirun_error_t *err)
   fifo = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0)
     return ocirun_error (err, errno, "open the exec fifo `%s`", path);
-  /* Started or failed: either way it is no longer `created`.  Right away,
-   * so that a start killed from here on does not leave it looking so. */
-  unlink (path);
   ocirun_debug ("container `%s`: released the init (pid %d)", id, (int) st.pid);
   FAULT_POINT ("start:after-release");
   ret = wait_exec (fifo, pidfd, err);
+  /* Started or failed: either way it is no longer `created` (the init
+   * removed it already unless a user namespace kept it from it). */
+  unlink (path);
   /* Waiting for READY=1 may take long: other operations may go on. */
   close (lock_fd);
   lock_fd = -1;

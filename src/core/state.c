@@ -44,27 +44,47 @@ state_dir (const char *root, const char *id)
   return out;
 }
 
+/* Whether the locked directory is still the one at its path: a delete
+ * that held the lock meanwhile may have removed it, and a create may
+ * have made a new one under the same id since. */
+static bool
+still_at_path (int fd, const char *dir)
+{
+  struct stat locked, now;
+
+  return fstat (fd, &locked) == 0 && locked.st_nlink > 0 && stat (dir, &now) == 0 && locked.st_dev == now.st_dev
+         && locked.st_ino == now.st_ino;
+}
+
 static int
 lock_dir (const char *dir, const char *id, int *lock_fd, ocirun_error_t *err)
 {
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT)
-    return ocirun_error (err, 0, "container `%s` does not exist", id);
-  if (fd < 0)
-    return ocirun_error (err, errno, "open `%s`", dir);
-  if (flock (fd, LOCK_EX) < 0)
+  for (;;)
     {
+      int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0 && errno == ENOENT)
+        return ocirun_error (err, 0, "container `%s` does not exist", id);
+      if (fd < 0)
+        return ocirun_error (err, errno, "open `%s`", dir);
+      if (flock (fd, LOCK_EX) < 0)
+        {
+          close (fd);
+          return ocirun_error (err, errno, "lock `%s`", dir);
+        }
+      if (still_at_path (fd, dir))
+        {
+          *lock_fd = fd;
+          return 0;
+        }
       close (fd);
-      return ocirun_error (err, errno, "lock `%s`", dir);
     }
-  *lock_fd = fd;
-  return 0;
 }
 
 int
 state_create_dir (const char *root, const char *id, char **dir, int *lock_fd, ocirun_error_t *err)
 {
   cleanup_free char *d = NULL;
+  struct stat mine, made;
 
   if (state_validate_id (id, err) < 0)
     return -1;
@@ -73,16 +93,21 @@ state_create_dir (const char *root, const char *id, char **dir, int *lock_fd, oc
   d = state_dir (root, id);
   if (d == NULL)
     return ocirun_error (err, ENOMEM, "allocate");
-  if (mkdir (d, 0711) < 0)
+  if (mkdir (d, 0711) < 0 || stat (d, &mine) < 0)
     {
       if (errno == EEXIST)
         return ocirun_error (err, 0, "container `%s` already exists", id);
       return ocirun_error (err, errno, "mkdir `%s`", d);
     }
+  /* Between our mkdir and our lock a delete may take the empty directory
+   * for a create killed midway and remove it. */
   if (lock_dir (d, id, lock_fd, err) < 0)
+    return -1;
+  if (fstat (*lock_fd, &made) < 0 || made.st_ino != mine.st_ino)
     {
-      rmdir (d);
-      return -1;
+      close (*lock_fd);
+      *lock_fd = -1;
+      return ocirun_error (err, 0, "container `%s` was deleted while it was being created", id);
     }
   *dir = steal_pointer (&d);
   return 0;
