@@ -128,6 +128,15 @@ container_run (const struct container_create_opts *opts, bool keep, int *exit_co
   cleanup_close int sfd = -1;
   sigset_t all, old;
 
+  /* A shell starts background jobs with SIGINT and SIGQUIT ignored: an
+   * ignored signal never reaches the signalfd to be forwarded, and the
+   * container's process would inherit it ignored. */
+  for (int sig = 1; sig < NSIG; sig++)
+    {
+      struct sigaction sa;
+      if (sigaction (sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN && sig != SIGPIPE)
+        signal (sig, SIG_DFL);
+    }
   /* Blocked before the clone so nothing is lost; the init unblocks them. */
   sigfillset (&all);
   sigdelset (&all, SIGSEGV);
