@@ -1,6 +1,7 @@
 #!/bin/bash
-# Install what the tests need (Debian 12), build ocirun twice — once with
-# -Werror, once with ASan+UBSan — and run the whole test suite.
+# Install what the tests need (Debian 12), build ocirun three times — with
+# -Werror, with ASan+UBSan, with fault injection — and run the whole test
+# suite (OCIRUN_SOAK=N sizes the release build's soak, 300 by default).
 # Must run as root: the tests run real containers.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,11 +41,28 @@ rm -rf build && mkdir build
 (cd build && make -j"$jobs" check) || status=1
 read -r p1 f1 s1 < <(summary build/test-suite.log)
 
-# 2. ASan+UBSan build: the unit tests.
+# 2. ASan+UBSan build (leak check on): the unit tests and every bats
+# suite, the soak and the races sized down (the sanitizers make each
+# container about 3x slower).  OCIRUN_ASAN_BATS=0: unit tests only.
 rm -rf build-asan && mkdir build-asan
 (cd build-asan && ../configure --enable-werror --enable-sanitizers >/dev/null && make -j"$jobs" >/dev/null)
-(cd build-asan && make -j"$jobs" check-unit) || status=1
+asan_tests=check
+[ "${OCIRUN_ASAN_BATS:-1}" = 1 ] || asan_tests=check-unit
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 OCIRUN_SOAK=${OCIRUN_ASAN_SOAK:-60} \
+   OCIRUN_CONCURRENCY_ROUNDS=2 make -j"$jobs" "$asan_tests") || status=1
 read -r p2 f2 s2 < <(summary build-asan/test-suite.log)
+
+# 3. The fault-injection build (OCIRUN_FAULT kills ocirun at named points):
+# tests/bats/faults.bats against it, with the release build to show that
+# one ignores the variable.
+rm -rf build-fault && mkdir build-fault
+(cd build-fault && ../configure --enable-werror --enable-fault-injection >/dev/null && make -j"$jobs" ocirun >/dev/null)
+(cd build-fault && OCIRUN="$PWD/ocirun" OCIRUN_RELEASE="$top/build/ocirun" TOP_SRCDIR="$top" TOP_BUILDDIR="$PWD" \
+   bats --tap "$top/tests/bats/faults.bats" >faults.tap) || status=1
+cat build-fault/faults.tap
+s3=$(grep -c '^ok .*# skip' build-fault/faults.tap || true)
+p3=$(($(grep -c '^ok ' build-fault/faults.tap || true) - s3))
+f3=$(grep -c '^not ok ' build-fault/faults.tap || true)
 
 for log in build/test-suite.log build-asan/test-suite.log; do
   if grep -q '^FAIL\|^ERROR' "$log"; then
@@ -52,6 +70,7 @@ for log in build/test-suite.log build-asan/test-suite.log; do
     cat "$log"
   fi
 done
-echo "release build: $p1 passed, $f1 failed, $s1 skipped; sanitizer build: $p2 passed, $f2 failed, $s2 skipped"
-echo "$((p1 + p2)) passed, $((f1 + f2)) failed, $((s1 + s2)) skipped"
+echo "release build: $p1 passed, $f1 failed, $s1 skipped; sanitizer build: $p2 passed, $f2 failed, $s2 skipped;" \
+  "fault-injection build: $p3 passed, $f3 failed, $s3 skipped"
+echo "$((p1 + p2 + p3)) passed, $((f1 + f2 + f3)) failed, $((s1 + s2 + s3)) skipped"
 exit $status

@@ -125,7 +125,8 @@ container_list (const char *root, struct container_info **out, size_t *n, ocirun
       all = grown;
       all[count++] = info;
     }
-  qsort (all, count, sizeof (*all), by_id);
+  if (count > 1)
+    qsort (all, count, sizeof (*all), by_id);
   *out = all;
   *n = count;
   return 0;
