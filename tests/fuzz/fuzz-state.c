@@ -25,6 +25,15 @@ cgroup_is_frozen (char **dirs)
 static char root[64];
 
 static void
+remove_root (void)
+{
+  ocirun_error_t err = NULL;
+
+  if (remove_tree (root, &err) < 0)
+    ocirun_error_release (&err);
+}
+
+static void
 write_file (const char *name, const uint8_t *data, size_t size)
 {
   char path[128];
@@ -54,6 +63,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       snprintf (dir, sizeof (dir), "%s/c", root);
       if (mkdir_p (dir, 0700, &err) < 0)
         abort ();
+      atexit (remove_root);
     }
   /* Bytes up to the first 0xff are the state file, the rest the exit file. */
   split = memchr (data, 0xff, size);
