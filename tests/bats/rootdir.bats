@@ -58,21 +58,23 @@ fill() {
   assert_fails_cleanly "$ROOT/$ID"
 }
 
-@test "rootdir: a read-only --root: create fails naming the directory, leaves nothing" {
-  mkdir -p "$MNT/root"
+# create with --root $MNT/root on a read-only bind mount of $MNT; must
+# fail with one line holding WHAT and EROFS.
+create_on_read_only() {
+  local what=$1
   mount --bind "$MNT" "$MNT"
   mount -o remount,bind,ro "$MNT"
   ROOT=$MNT/root
   run "$OCIRUN" --root "$ROOT" create -b "$B" "$ID"
-  assert_fails_cleanly "mkdir \`$ROOT/$ID\`"
+  assert_fails_cleanly "$what"
   [[ "$output" == *"Read-only file system"* ]]
 }
 
+@test "rootdir: a read-only --root: create fails naming the directory, leaves nothing" {
+  mkdir -p "$MNT/root"
+  create_on_read_only "mkdir \`$MNT/root/$ID\`"
+}
+
 @test "rootdir: a read-only --root that does not exist yet" {
-  mount --bind "$MNT" "$MNT"
-  mount -o remount,bind,ro "$MNT"
-  ROOT=$MNT/root
-  run "$OCIRUN" --root "$ROOT" create -b "$B" "$ID"
-  assert_fails_cleanly "$ROOT"
-  [[ "$output" == *"Read-only file system"* ]]
+  create_on_read_only "$MNT/root"
 }
