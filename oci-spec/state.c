@@ -242,3 +242,45 @@ oci_state_list_generate (const oci_state *states, size_t n, char **out, size_t *
   fputc ('\n', f);
   return finish (f, &buf, &buf_len, ret, out, len, "the container list", err);
 }
+
+/* Only the runtime-spec's state (state-schema.json), compact, as runc
+ * marshals specs.State for its hooks: no rootfs/created/owner, and no pid
+ * when there is none. */
+static int
+write_spec_state (FILE *f, const oci_state *s)
+{
+  fputc ('{', f);
+  write_key (f, &compact, "", true, "ociVersion");
+  write_string (f, s->oci_version);
+  write_key (f, &compact, "", false, "id");
+  write_string (f, s->id);
+  write_key (f, &compact, "", false, "status");
+  write_string (f, s->status);
+  if (s->pid > 0)
+    {
+      write_key (f, &compact, "", false, "pid");
+      fprintf (f, "%d", (int) s->pid);
+    }
+  write_key (f, &compact, "", false, "bundle");
+  write_string (f, s->bundle);
+  if (s->annotations && s->annotations->len > 0)
+    {
+      write_key (f, &compact, "", false, "annotations");
+      if (write_annotations (f, &compact, s->annotations) < 0)
+        return -1;
+    }
+  fputc ('}', f);
+  return 0;
+}
+
+int
+oci_state_spec_generate (const oci_state *s, char **out, size_t *len, ocirun_error_t *err)
+{
+  char *buf = NULL;
+  size_t buf_len = 0;
+  FILE *f = open_memstream (&buf, &buf_len);
+
+  if (f == NULL)
+    return ocirun_error (err, errno, "generate the state of `%s`", s->id);
+  return finish (f, &buf, &buf_len, write_spec_state (f, s), out, len, "the state document", err);
+}
