@@ -43,6 +43,11 @@ int linux_set_hostname (const oci_config *config, ocirun_error_t *err);
  * root and cwd are the container's "/". */
 int rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err);
 
+/* src/linux/sysctl.c: linux.sysctl checked by create before anything is
+ * made, in the runtime's namespaces: runc's namespace rules, plus net.*
+ * refused when the network namespace "joined" by path is our own. */
+int sysctl_validate_host (const oci_config *config, ocirun_error_t *err);
+
 /* src/linux/terminal.c: open a pty inside the container (after /dev/pts
  * exists), send the master over the connected unix socket console_fd
  * (SCM_RIGHTS), apply consoleSize, make the slave the controlling

@@ -21,6 +21,7 @@
 #include "ocirun/cgroup-resources.h"
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/linux.h"
 #include "ocirun/log.h"
 #include "ocirun/namespaces.h"
 #include "ocirun/utils.h"
@@ -130,7 +131,7 @@ prepare (struct creation *cr, ocirun_error_t *err)
   if (state_create_dir (cr->opts->root, cr->opts->id, &cr->dir, &cr->lock_fd, err) < 0)
     return -1;
   cr->own_dir = true;
-  if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0)
+  if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0 || sysctl_validate_host (cr->config, err) < 0)
     return -1;
   if (notify_prepare (cr->dir, cr->config, &cr->notify_socket, err) < 0)
     return -1;
