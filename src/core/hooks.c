@@ -50,25 +50,19 @@ extern char **environ;
 
 #define OUTPUT_TAIL 512
 
-static const char *const kind_names[] = {
-  [HOOK_PRESTART] = "prestart",
-  [HOOK_CREATE_RUNTIME] = "createRuntime",
-  [HOOK_CREATE_CONTAINER] = "createContainer",
-  [HOOK_START_CONTAINER] = "startContainer",
-  [HOOK_POSTSTART] = "poststart",
-  [HOOK_POSTSTOP] = "poststop",
-};
-
-/* The status the state shows at each point: the create step (2) is done
- * for the create-time hooks, the process is not yet exec'd for
+/* Each kind's name, and the status its state shows: the create step (2)
+ * is done for the create-time hooks; the process is not yet exec'd for
  * startContainer. */
-static const char *const kind_status[] = {
-  [HOOK_PRESTART] = "created",
-  [HOOK_CREATE_RUNTIME] = "created",
-  [HOOK_CREATE_CONTAINER] = "created",
-  [HOOK_START_CONTAINER] = "created",
-  [HOOK_POSTSTART] = "running",
-  [HOOK_POSTSTOP] = "stopped",
+static const struct
+{
+  const char *name, *status;
+} kinds[] = {
+  [HOOK_PRESTART] = { "prestart", "created" },
+  [HOOK_CREATE_RUNTIME] = { "createRuntime", "created" },
+  [HOOK_CREATE_CONTAINER] = { "createContainer", "created" },
+  [HOOK_START_CONTAINER] = { "startContainer", "created" },
+  [HOOK_POSTSTART] = { "poststart", "running" },
+  [HOOK_POSTSTOP] = { "poststop", "stopped" },
 };
 
 static const oci_hooks *
@@ -219,7 +213,7 @@ hook_failed (const struct hook_run *r, int out, const char *what, ocirun_error_t
   char tail[OUTPUT_TAIL];
 
   output_tail (out, tail, sizeof (tail));
-  return ocirun_error (err, 0, "%s hook #%zu `%s` %s%s%s", kind_names[r->kind], r->index, r->hook->path, what,
+  return ocirun_error (err, 0, "%s hook #%zu `%s` %s%s%s", kinds[r->kind].name, r->index, r->hook->path, what,
                        tail[0] ? ": " : "", tail);
 }
 
@@ -238,7 +232,7 @@ spawn_hook (const struct hook_run *r, const char *cwd, char **envp, int in, int 
     {
       close (report[0]);
       close (report[1]);
-      return ocirun_error (err, errno, "fork the %s hook `%s`", kind_names[r->kind], r->hook->path);
+      return ocirun_error (err, errno, "fork the %s hook `%s`", kinds[r->kind].name, r->hook->path);
     }
   if (pid == 0)
     hook_child (r->hook, cwd, envp, in, out, report[1]);
@@ -251,7 +245,7 @@ spawn_hook (const struct hook_run *r, const char *cwd, char **envp, int in, int 
     {
       while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
         ;
-      return ocirun_error (err, e, "%s hook #%zu `%s`: exec%s%s", kind_names[r->kind], r->index, r->hook->path,
+      return ocirun_error (err, e, "%s hook #%zu `%s`: exec%s%s", kinds[r->kind].name, r->index, r->hook->path,
                            cwd ? " in " : "", cwd ? cwd : "");
     }
   return pid;
@@ -276,7 +270,7 @@ run_one (const struct hook_run *r, const char *state, size_t state_len, const st
   pidfd = syscall (SYS_pidfd_open, pid, 0);
   if (pidfd < 0)
     {
-      ocirun_error (err, errno, "pidfd_open of the %s hook (pid %d)", kind_names[r->kind], (int) pid);
+      ocirun_error (err, errno, "pidfd_open of the %s hook (pid %d)", kinds[r->kind].name, (int) pid);
       kill (-pid, SIGKILL);
       while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
         ;
@@ -304,7 +298,7 @@ state_json (const oci_config *c, enum hook_kind kind, const struct hook_state *s
             ocirun_error_t *err)
 {
   oci_state s = {
-    .oci_version = OCI_SPEC_VERSION, .id = st->id, .status = kind_status[kind],
+    .oci_version = OCI_SPEC_VERSION, .id = st->id, .status = kinds[kind].status,
     .pid = kind == HOOK_POSTSTOP ? 0 : st->pid, .bundle = st->bundle, .annotations = &c->annotations,
   };
   return oci_state_spec_generate (&s, out, len, err);
@@ -325,7 +319,7 @@ hooks_run (const oci_config *c, enum hook_kind kind, const struct hook_state *st
   for (size_t i = 0; i < list->len; i++)
     {
       struct hook_run r = { .kind = kind, .index = i, .hook = &list->items[i] };
-      ocirun_debug ("container `%s`: running %s hook #%zu `%s`", st->id, kind_names[kind], i, r.hook->path);
+      ocirun_debug ("container `%s`: running %s hook #%zu `%s`", st->id, kinds[kind].name, i, r.hook->path);
       if (run_one (&r, state, len, st, err) < 0)
         return -1;
     }
