@@ -375,8 +375,11 @@ int
 hooks_start_container (struct init_ctx *ctx, ocirun_error_t *err)
 {
   const oci_process *p = ctx->config->process;
-  /* As runc: without their own env they get the process's. */
-  struct hook_state st = { .id = ctx->id, .bundle = ctx->bundle, .pid = ctx->host_pid, .default_env = p->env.items };
+  static char *no_env[] = { NULL };
+  /* As runc: without their own env they get the process's (never ours,
+   * which is the host's). */
+  struct hook_state st = { .id = ctx->id, .bundle = ctx->bundle, .pid = ctx->host_pid,
+                           .default_env = p->env.items ? p->env.items : no_env };
 
   if (hooks_run (ctx->config, HOOK_START_CONTAINER, &st, err) < 0)
     {
