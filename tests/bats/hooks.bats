@@ -84,6 +84,29 @@ state_of() {
   [ "$(grep "^createContainer " "$LOG" | cut -d' ' -f3)" = "$ctr_pid" ]
 }
 
+@test "hooks: in a user namespace createContainer runs as the container's root, the others as ours" {
+  bundle_jq "$B" '.linux.namespaces += [{"type": "user"}] |
+    .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+    .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  chown -R 100000:100000 "$B/rootfs"
+  chmod 755 "$TMP" "$B"
+  chmod 666 "$LOG"
+  for k in prestart createContainer poststart; do
+    add_hook $k /bin/sh "[\"sh\", \"-c\", \"echo $k \$(readlink /proc/self/ns/user) \$(id -u) >> $LOG\"]"
+  done
+  oci create -b "$B" "$ID"
+  pid=$(oci state "$ID" | jq -r .pid)
+  ctr_user=$(readlink /proc/$pid/ns/user)
+  oci start "$ID"
+  oci delete -f "$ID"
+  cat "$LOG"
+  [ "$(grep ^prestart "$LOG")" = "prestart $(readlink /proc/self/ns/user) 0" ]
+  [ "$(grep ^createContainer "$LOG")" = "createContainer $ctr_user 0" ]
+  [ "$(grep ^poststart "$LOG")" = "poststart $(readlink /proc/self/ns/user) 0" ]
+  [ "$ctr_user" != "$(readlink /proc/self/ns/user)" ]
+  assert_clean
+}
+
 @test "hooks: the state on stdin (id, bundle, pid, status, annotations)" {
   bundle_jq "$B" '.annotations = {"org.test": "a<b"}'
   for k in prestart createRuntime createContainer poststart poststop; do
@@ -305,4 +328,18 @@ create_hook_fails() {
   [[ "$output" == *"nosuch"*"does not exist"* ]]
   run oci delete --force "bad/id"
   [ "$status" -eq 1 ]
+}
+
+@test "hooks: a poststop hook past its timeout is killed with a warning; the next still runs" {
+  add_hook poststop /bin/sh '["sh", "-c", "sleep 30"]' '{"timeout": 1}'
+  log_hook poststop after
+  oci create -b "$B" "$ID"
+  start=$(date +%s)
+  run oci delete -f "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ $(( $(date +%s) - start )) -lt 10 ]
+  [[ "$output" == *"poststop hook #0 \`/bin/sh\` timed out after 1 s and was killed"* ]]
+  [ "$(names)" = "after " ]
+  assert_clean
 }
