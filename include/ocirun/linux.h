@@ -48,6 +48,9 @@ int rootfs_setup (const oci_config *config, const struct rootfs_options *opts, o
  * (SCM_RIGHTS), apply consoleSize, make the slave the controlling
  * terminal and stdio, bind it to /dev/console. */
 int terminal_setup (const oci_process *process, int console_fd, ocirun_error_t *err);
+/* Added for exec: the same without touching /dev/console (it stays the
+ * init's terminal). */
+int terminal_attach (const oci_process *process, int console_fd, ocirun_error_t *err);
 
 /* src/linux/process.c: everything between start and exec: rlimits,
  * oomScoreAdj, ioPriority, scheduler, personality, execCPUAffinity,

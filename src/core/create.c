@@ -57,8 +57,8 @@ kill_and_wait (pid_t pid, uint64_t start_time, ocirun_error_t *err)
   return 0;
 }
 
-static int
-connect_console (const char *path, ocirun_error_t *err)
+int
+console_socket_connect (const char *path, ocirun_error_t *err)
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   cleanup_close int fd = -1;
@@ -146,7 +146,7 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return -1;
   if (cr->opts->console_socket)
     {
-      cr->console_fd = connect_console (cr->opts->console_socket, err);
+      cr->console_fd = console_socket_connect (cr->opts->console_socket, err);
       if (cr->console_fd < 0)
         return -1;
     }

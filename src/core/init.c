@@ -84,8 +84,8 @@ check_executable (const oci_process *p, ocirun_error_t *err)
   return ocirun_error (err, 0, "process.args[0] `%s`: executable file not found in $PATH", arg0);
 }
 
-static int
-join_session_keyring (const char *id, ocirun_error_t *err)
+int
+session_keyring_join (const char *id, ocirun_error_t *err)
 {
   if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, id) < 0 && errno != ENOSYS && errno != EACCES
       && errno != EPERM)
@@ -122,7 +122,7 @@ init_setup (struct init_ctx *ctx, ocirun_error_t *err)
    * the root of the new cgroup namespace. */
   if ((ns_new_flags (c) & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
     return ocirun_error (err, errno, "unshare the cgroup namespace");
-  if (!ctx->no_new_keyring && join_session_keyring (ctx->id, err) < 0)
+  if (!ctx->no_new_keyring && session_keyring_join (ctx->id, err) < 0)
     return -1;
   if (linux_set_hostname (c, err) < 0 || rootfs_setup (c, &ro, err) < 0)
     return -1;
@@ -169,10 +169,10 @@ env_set (oci_process *p, const char *name, int value)
 
 /* Only stdio and the kept fds (3..3+keep-1) may reach the process; the
  * fifo stays open (close-on-exec) to report an exec failure. */
-static int
-prepare_fds (struct init_ctx *ctx, int *fifo, ocirun_error_t *err)
+int
+fds_prepare_for_exec (int keep_fds, int *fifo, ocirun_error_t *err)
 {
-  int first_free = 3 + ctx->keep_fds;
+  int first_free = 3 + keep_fds;
 
   if (*fifo < first_free)
     {
@@ -205,7 +205,7 @@ init_exec (struct init_ctx *ctx, int *fifo, ocirun_error_t *err)
     return ocirun_error (err, ENOMEM, "set LISTEN_FDS");
   if (process_apply (ctx->config, p, err) < 0)
     return -1;
-  if (prepare_fds (ctx, fifo, err) < 0)
+  if (fds_prepare_for_exec (ctx->keep_fds, fifo, err) < 0)
     return -1;
   return process_exec (p, err);
 }

@@ -101,6 +101,13 @@ struct init_ctx
  * need one).  Returns the init's pid, or 0 when an intermediate process
  * will send it as SYNC_PID; *helper is that process (0 when none). */
 pid_t init_spawn (struct init_ctx *ctx, pid_t *helper, ocirun_error_t *err);
+/* Join (or create) the session keyring named `id`, so that the
+ * container's processes share one keyring and never see the caller's. */
+int session_keyring_join (const char *id, ocirun_error_t *err);
+/* Right before the exec: fds 3..3+keep_fds-1 are kept for the process,
+ * every other fd but stdio becomes close-on-exec; *report_fd (the channel
+ * an exec failure is written to) is moved above the kept range. */
+int fds_prepare_for_exec (int keep_fds, int *report_fd, ocirun_error_t *err);
 
 /* --- src/core/shim.c -------------------------------------------------------- */
 /* Fork the detached shim, which spawns the init and stays its parent.
@@ -120,10 +127,18 @@ struct console_proxy
 };
 
 int console_recv_master (int sock, ocirun_error_t *err);
+/* src/core/create.c: a connected --console-socket (close-on-exec). */
+int console_socket_connect (const char *path, ocirun_error_t *err);
 void console_proxy_start (struct console_proxy *p, int master);
 int console_proxy_io (struct console_proxy *p, short stdin_events, short master_events);
 void console_resize (struct console_proxy *p);
 void console_proxy_stop (struct console_proxy *p);
+
+/* --- src/core/run.c: a foreground process ------------------------------- */
+/* Forward the signals read from the signalfd sfd to the pidfd, relay the
+ * pty when console is given, reap children until `pid` is reaped. */
+int foreground_wait (pid_t pid, int pidfd, int sfd, struct console_proxy *console, int *status,
+                     ocirun_error_t *err);
 
 /* --- src/core/notify.c: NOTIFY_SOCKET ------------------------------------ */
 /* At create: when the caller has NOTIFY_SOCKET, mount our socket's

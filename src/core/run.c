@@ -54,8 +54,8 @@ reap (pid_t init, int *status)
     }
 }
 
-static int
-wait_init (pid_t pid, int pidfd, int sfd, struct console_proxy *console, int *status, ocirun_error_t *err)
+int
+foreground_wait (pid_t pid, int pidfd, int sfd, struct console_proxy *console, int *status, ocirun_error_t *err)
 {
   for (;;)
     {
@@ -106,7 +106,7 @@ run_created (struct creation *cr, int sfd, bool keep, int *exit_code, ocirun_err
         return -1;
       console_proxy_start (&console, master);
     }
-  ret = wait_init (cr->pid, pidfd, sfd, cr->console_peer >= 0 ? &console : NULL, &status, err);
+  ret = foreground_wait (cr->pid, pidfd, sfd, cr->console_peer >= 0 ? &console : NULL, &status, err);
   console_proxy_stop (&console);
   if (ret < 0)
     return -1;
