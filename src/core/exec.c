@@ -95,6 +95,16 @@ init_gone (const struct exec_run *r)
   return r->pidfd < 0 || poll (&p, 1, 0) != 0;
 }
 
+/* Also while it exits: its namespaces go before its pidfd says so. */
+static bool
+init_exiting (const struct exec_run *r)
+{
+  char path[64];
+
+  snprintf (path, sizeof (path), "/proc/%d/ns/mnt", (int) r->st.pid);
+  return init_gone (r) || access (path, F_OK) < 0;
+}
+
 /* The init's namespace of `type`, or -1 when it is ours too. */
 static int
 open_namespace (pid_t pid, int type, int *fd, ocirun_error_t *err)
@@ -108,6 +118,9 @@ open_namespace (pid_t pid, int type, int *fd, ocirun_error_t *err)
   if (stat (ours, &b) < 0 && errno == ENOENT)
     return 0; /* this kernel has no such namespace */
   *fd = open (theirs, O_RDONLY | O_CLOEXEC);
+  /* Its namespaces go first as a process exits, before its pidfd says so. */
+  if (*fd < 0 && (errno == ENOENT || errno == ESRCH))
+    return ocirun_error (err, 0, "cannot exec in a stopped container");
   if (*fd < 0)
     return ocirun_error (err, errno, "open `%s`", theirs);
   if (fstat (*fd, &a) < 0)
@@ -213,32 +226,64 @@ reap (pid_t *pid)
   *pid = 0;
 }
 
+/* The next message; 1 at end of file. */
+static int
+next_message (struct exec_run *r, struct sync_msg *m, ocirun_error_t *err)
+{
+  char c;
+  ssize_t n;
+
+  do
+    n = recv (r->sync_fd, &c, 1, MSG_PEEK);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return ocirun_error (err, errno, "read from the exec process");
+  if (n == 0)
+    return 1;
+  return sync_recv (r->sync_fd, m, err);
+}
+
 /* Until the exec: end of file after SYNC_READY means it happened. */
 static int
 drive (struct exec_run *r, ocirun_error_t *err)
 {
   struct sync_msg m;
+  int ret;
 
   if (cgroup_enter (r->cgroups, r->helper, err) < 0 || sync_send (r->sync_fd, SYNC_GO, 0, err) < 0)
     return -1;
-  if (sync_expect (r->sync_fd, SYNC_PID, &m, err) < 0)
-    return -1;
-  r->pid = m.pid;
-  reap (&r->helper);
-  ocirun_debug ("container `%s`: exec process pid %d", r->opts->id, (int) r->pid);
-  if (sync_expect (r->sync_fd, SYNC_READY, NULL, err) < 0)
-    return -1;
-  for (;;)
+  /* From two processes: the process may be ready before its pid came. */
+  for (bool ready = false; r->pid <= 0 || !ready;)
     {
-      char buf[4096];
-      ssize_t n = recv (r->sync_fd, buf, sizeof (buf), MSG_PEEK);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n == 0)
-        return 0;
-      if (n < 0)
-        return ocirun_error (err, errno, "read from the exec process");
-      return sync_recv (r->sync_fd, &m, err) < 0 ? -1 : ocirun_error (err, 0, "unexpected sync message %u", m.type);
+      ret = next_message (r, &m, err);
+      if (ret != 0)
+        return ret < 0 ? -1 : ocirun_error (err, 0, "the exec process exited during its setup");
+      if (m.type == SYNC_PID)
+        {
+          r->pid = m.pid;
+          reap (&r->helper);
+          ocirun_debug ("container `%s`: exec process pid %d", r->opts->id, (int) r->pid);
+        }
+      else if (m.type == SYNC_READY)
+        ready = true;
+      else
+        return ocirun_error (err, 0, "unexpected sync message %u", m.type);
+    }
+  ret = next_message (r, &m, err);
+  if (ret != 0)
+    return ret < 0 ? -1 : 0;
+  return ocirun_error (err, 0, "unexpected sync message %u", m.type);
+}
+
+/* Whatever failed once the init was found, its exit meanwhile is the
+ * reason to tell. */
+static void
+explain_failure (const struct exec_run *r, ocirun_error_t *err)
+{
+  if (r->st.pid > 0 && init_exiting (r))
+    {
+      ocirun_error_release (err);
+      ocirun_error (err, 0, "cannot exec in a stopped container");
     }
 }
 
@@ -255,12 +300,7 @@ abort_exec (struct exec_run *r, ocirun_error_t *err)
       kill (r->helper, SIGKILL);
       reap (&r->helper);
     }
-  /* Whatever failed, the container stopping meanwhile is the reason. */
-  if (init_gone (r))
-    {
-      ocirun_error_release (err);
-      ocirun_error (err, 0, "cannot exec: container `%s` stopped", r->opts->id);
-    }
+  explain_failure (r, err);
 }
 
 static void
@@ -290,7 +330,10 @@ start_process (struct exec_run *r, ocirun_error_t *err)
     return -1;
   if (open_init (r, err) < 0 || exec_resolve_cgroups (r, err) < 0 || prepare_console (r, err) < 0
       || prepare_signals (r, err) < 0)
-    return -1;
+    {
+      explain_failure (r, err);
+      return -1;
+    }
   if (spawn (r, err) < 0 || drive (r, err) < 0)
     {
       abort_exec (r, err);
