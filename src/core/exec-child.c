@@ -3,12 +3,13 @@
  * CLONE_PARENT: it is born inside the container's pid namespace and is
  * ocirun's own child, so that ocirun waits for it (foreground) or its
  * caller's subreaper inherits it (detach), as with runc.  The second sets
- * the process up (terminal, keyring, process_apply with the config's
- * seccomp filter) and execs it.
+ * the process up (terminal, keyring, then process_security_apply: LSM
+ * labels, process_apply, the config's seccomp filter -- the init's own
+ * code) and execs it.
  *
  * Messages to ocirun on the sync channel: SYNC_PID (the process's pid,
  * from the first child), SYNC_READY (the process is about to apply its
- * settings), SYNC_ERROR.  The channel is close-on-exec: end of file after
+ * settings), SYNC_SECCOMP_FD (a NOTIFY listener to hand over), SYNC_ERROR.  The channel is close-on-exec: end of file after
  * SYNC_READY means the exec happened. */
 #include "config.h"
 
@@ -25,7 +26,6 @@
 #include "ocirun/cleanup.h"
 #include "ocirun/linux.h"
 #include "ocirun/namespaces.h"
-#include "ocirun/seccomp.h"
 #include "ocirun/utils.h"
 
 /* The user namespace first: it grants the capabilities over the others. */
@@ -96,14 +96,16 @@ report_error (int fd, ocirun_error_t e)
     _exit (255);
 }
 
+/* Our half of a NOTIFY listener's hand-over, as the init's: ocirun
+ * copies the fd with pidfd_getfd and passes it on to the agent. */
 static int
-load_filter (void *data, ocirun_error_t *err)
+notify_handover (void *data, int listener, ocirun_error_t *err)
 {
-  cleanup_close int notify_fd = -1;
+  struct exec_run *r = data;
 
-  if (seccomp_filter_load (data, &notify_fd, err) < 0)
+  if (sync_send (r->child_fd, SYNC_SECCOMP_FD, listener, err) < 0)
     return -1;
-  return 0;
+  return sync_expect (r->child_fd, SYNC_SECCOMP_ACK, NULL, err);
 }
 
 /* Inside every namespace, under the container's root. */
@@ -114,7 +116,7 @@ process_setup (struct exec_run *r, ocirun_error_t *err)
 
   if (setsid () < 0)
     return ocirun_error (err, errno, "setsid");
-  if (session_keyring_join (r->opts->id, err) < 0)
+  if (keyring_join_session (r->opts->id, ns_has (r->config, OCI_NS_USER), p->selinux_label, err) < 0)
     return -1;
   if (p->terminal && terminal_attach (p, r->console_fd, err) < 0)
     return -1;
@@ -128,7 +130,7 @@ static void __attribute__ ((noreturn))
 process_main (struct exec_run *r)
 {
   cleanup_error ocirun_error_t err = NULL;
-  struct process_seccomp_hook hook = { .load = load_filter, .data = r->seccomp };
+  struct process_security sec = { .seccomp = r->seccomp, .notify_handover = notify_handover, .data = r };
 
   if (process_setup (r, &err) < 0)
     {
@@ -136,7 +138,7 @@ process_main (struct exec_run *r)
       _exit (255);
     }
   if (fds_prepare_for_exec (r->opts->preserve_fds, &r->child_fd, &err) == 0
-      && process_apply_with_seccomp (r->config, r->opts->process, r->seccomp ? &hook : NULL, &err) == 0)
+      && process_security_apply (r->config, r->opts->process, &sec, &err) == 0)
     process_exec (r->opts->process, &err);
   report_error (r->child_fd, err);
   _exit (255);

@@ -74,8 +74,7 @@ load_container (struct exec_run *r, ocirun_error_t *err)
     return ocirun_error (err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
   if (container_load_config (o->root, o->id, &r->config, err) < 0)
     return -1;
-  if (r->config->linux && r->config->linux->seccomp
-      && seccomp_filter_build (r->config->linux->seccomp, &r->seccomp, err) < 0)
+  if (seccomp_setup_build (r->config, o->root, &r->seccomp, err) < 0)
     return -1;
   /* The process would freeze as it joins the cgroup: resume must be able
    * to take the lock meanwhile. */
@@ -243,6 +242,27 @@ next_message (struct exec_run *r, struct sync_msg *m, ocirun_error_t *err)
   return sync_recv (r->sync_fd, m, err);
 }
 
+/* The process's seccomp listener, for the agent, with the container's
+ * state ("running", the init's pid; seccomp_notify_send makes that the
+ * top-level pid too). */
+static int
+take_listener (struct exec_run *r, int fd_number, ocirun_error_t *err)
+{
+  const oci_seccomp *s = r->config->linux ? r->config->linux->seccomp : NULL;
+  uint64_t start_time;
+  oci_state state = {
+    .oci_version = OCI_SPEC_VERSION, .id = r->st.id, .status = "running", .pid = r->st.pid,
+    .bundle = r->st.bundle, .rootfs = r->st.rootfs, .created = r->st.created, .owner = "",
+    .annotations = &r->config->annotations,
+  };
+
+  if (s == NULL)
+    return ocirun_error (err, 0, "unexpected seccomp listener from the exec process");
+  if (proc_start_time (r->pid, &start_time, NULL) < 0)
+    return ocirun_error (err, errno, "read the start time of the exec process (pid %d)", (int) r->pid);
+  return seccomp_setup_take_listener (r->sync_fd, r->pid, start_time, fd_number, s, &state, err);
+}
+
 /* Until the exec: end of file after SYNC_READY means it happened. */
 static int
 drive (struct exec_run *r, ocirun_error_t *err)
@@ -269,10 +289,10 @@ drive (struct exec_run *r, ocirun_error_t *err)
       else
         return ocirun_error (err, 0, "unexpected sync message %u", m.type);
     }
-  ret = next_message (r, &m, err);
-  if (ret != 0)
-    return ret < 0 ? -1 : 0;
-  return ocirun_error (err, 0, "unexpected sync message %u", m.type);
+  while ((ret = next_message (r, &m, err)) == 0)
+    if (m.type != SYNC_SECCOMP_FD || take_listener (r, m.pid, err) < 0)
+      return m.type != SYNC_SECCOMP_FD ? ocirun_error (err, 0, "unexpected sync message %u", m.type) : -1;
+  return ret < 0 ? -1 : 0;
 }
 
 /* Whatever failed once the init was found, its exit meanwhile is the

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "oci-spec/config.h"
+#include "oci-spec/state.h"
 #include "ocirun/container.h"
 #include "ocirun/error.h"
 
@@ -64,6 +65,8 @@ enum sync_type
   SYNC_GO,          /* parent: maps written, cgroup joined: set up */
   SYNC_READY,       /* init: set up, waiting for start */
   SYNC_ERROR,       /* carries an ocirun_error_t */
+  SYNC_SECCOMP_FD,  /* init: my fd number `pid` is the seccomp listener */
+  SYNC_SECCOMP_ACK, /* parent: took a copy with pidfd_getfd */
 };
 
 struct sync_msg
@@ -95,19 +98,30 @@ struct init_ctx
   int listen_fds;
   bool no_pivot;
   bool no_new_keyring;
+  const struct seccomp_compiled *seccomp; /* built before the clone, or NULL */
 };
 
 /* Clone the init (through an intermediate process when the namespaces
  * need one).  Returns the init's pid, or 0 when an intermediate process
  * will send it as SYNC_PID; *helper is that process (0 when none). */
 pid_t init_spawn (struct init_ctx *ctx, pid_t *helper, ocirun_error_t *err);
-/* Join (or create) the session keyring named `id`, so that the
- * container's processes share one keyring and never see the caller's. */
-int session_keyring_join (const char *id, ocirun_error_t *err);
 /* Right before the exec: fds 3..3+keep_fds-1 are kept for the process,
  * every other fd but stdio becomes close-on-exec; *report_fd (the channel
  * an exec failure is written to) is moved above the kept range. */
 int fds_prepare_for_exec (int keep_fds, int *report_fd, ocirun_error_t *err);
+
+/* --- src/core/seccomp-setup.c: linux.seccomp around the init ----------- */
+struct seccomp_compiled;
+/* Before the clone, on the host side: compile linux.seccomp (cached under
+ * <root>/seccomp-cache).  *out stays NULL without a filter, also for
+ * runc's "no defaultAction and no syscalls" (`"seccomp": {}`). */
+int seccomp_setup_build (const oci_config *config, const char *root, struct seccomp_compiled **out,
+                         ocirun_error_t *err);
+/* Parent side of SYNC_SECCOMP_FD: copy the listener `fd_number` out of
+ * `pid` with pidfd_getfd, ack on sync_fd, send it to listenerPath with
+ * the state document `state` (status "creating"). */
+int seccomp_setup_take_listener (int sync_fd, pid_t pid, uint64_t start_time, int fd_number,
+                                 const oci_seccomp *seccomp, const oci_state *state, ocirun_error_t *err);
 
 /* --- src/core/shim.c -------------------------------------------------------- */
 /* Fork the detached shim, which spawns the init and stays its parent.
