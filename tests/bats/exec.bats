@@ -392,6 +392,37 @@ EOF
   [ "$status" -ne 0 ]
   [ ! -e "$B/rootfs/tmp/denied" ]
   oci delete -f "$ID"
+  rm -rf "$ROOT/seccomp-cache" # compiled filters, kept across containers
+  assert_clean
+}
+
+@test "seccomp NOTIFY: the exec'd process's listener reaches the agent" {
+  "$OCIRUN" --version | grep -q '^+SECCOMP' || skip "built without seccomp"
+  bundle_jq "$B" ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$TMP/agent.sock\",
+    \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+  # the helper agent serves one container process: one for the init...
+  python3 "$TOP_SRCDIR/tests/helpers/seccomp-agent.py" "$TMP/agent.sock" "$TMP/init-state" 13 >"$TMP/agent1.out" &
+  local agent1=$!
+  wait_output "$TMP/agent1.out" listening
+  start_container
+  wait_output "$TMP/agent1.out" "got listener"
+  kill "$agent1"
+  rm -f "$TMP/agent.sock"
+  # ... and one for the exec'd process
+  python3 "$TOP_SRCDIR/tests/helpers/seccomp-agent.py" "$TMP/agent.sock" "$TMP/exec-state" 13 >"$TMP/agent2.out" &
+  local agent2=$!
+  wait_output "$TMP/agent2.out" listening
+  run timeout 20 "$OCIRUN" --root "$ROOT" exec "$ID" mkdir /tmp/notified
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Permission denied"* ]]
+  [ ! -e "$B/rootfs/tmp/notified" ]
+  [ "$(jq -r .state.state.status "$TMP/exec-state")" = running ]
+  [ "$(jq -r .state.state.pid "$TMP/exec-state")" = "$INIT" ]
+  [ "$(jq -r .nfds "$TMP/exec-state")" = 1 ]
+  kill "$agent2" 2>/dev/null || true
+  oci delete -f "$ID"
+  rm -rf "$ROOT/seccomp-cache"
   assert_clean
 }
 
