@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -173,25 +172,14 @@ prepare_console (struct exec_run *r, ocirun_error_t *err)
   return 0;
 }
 
-/* Foreground: block the signals before the fork so none is lost; the
- * child unblocks them. */
+/* Foreground: the signals to forward, blocked before the fork. */
 static int
 prepare_signals (struct exec_run *r, ocirun_error_t *err)
 {
-  sigset_t all;
-
   if (r->opts->detach)
     return 0;
-  sigfillset (&all);
-  sigdelset (&all, SIGSEGV);
-  sigdelset (&all, SIGBUS);
-  sigdelset (&all, SIGFPE);
-  sigdelset (&all, SIGILL);
-  sigprocmask (SIG_BLOCK, &all, NULL);
-  r->sfd = signalfd (-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (r->sfd < 0)
-    return ocirun_error (err, errno, "signalfd");
-  return 0;
+  r->sfd = foreground_signals (err);
+  return r->sfd < 0 ? -1 : 0;
 }
 
 static int

@@ -149,6 +149,9 @@ void console_resize (struct console_proxy *p);
 void console_proxy_stop (struct console_proxy *p);
 
 /* --- src/core/run.c: a foreground process ------------------------------- */
+/* Block every signal but the synchronous faults (before the fork, so none
+ * is lost; the child unblocks them) and return a signalfd for them. */
+int foreground_signals (ocirun_error_t *err);
 /* Forward the signals read from the signalfd sfd to the pidfd, relay the
  * pty when console is given, reap children until `pid` is reaped. */
 int foreground_wait (pid_t pid, int pidfd, int sfd, struct console_proxy *console, int *status,
