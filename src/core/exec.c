@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/linux.h"
 #include "ocirun/log.h"
 #include "ocirun/seccomp.h"
 #include "ocirun/utils.h"
@@ -258,6 +259,10 @@ drive (struct exec_run *r, ocirun_error_t *err)
   struct sync_msg m;
   int ret;
 
+  /* execCPUAffinity.initial before the cgroup, as for the init;
+   * process_apply sets .final. */
+  if (process_set_cpu_affinity (r->helper, r->opts->process->exec_cpu_affinity_initial, err) < 0)
+    return -1;
   if (cgroup_enter (r->cgroups, r->helper, err) < 0 || sync_send (r->sync_fd, SYNC_GO, 0, err) < 0)
     return -1;
   /* From two processes: the process may be ready before its pid came. */

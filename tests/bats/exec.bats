@@ -436,3 +436,34 @@ EOF
   oci delete -f "$ID"
   assert_clean
 }
+
+@test "exec runs from a sealed copy of ocirun (CVE-2019-5736)" {
+  start_container
+  "$OCIRUN" --root "$ROOT" exec "$ID" sh -c 'echo ready; sleep 100' >"$TMP/out" &
+  local exec_pid=$!
+  wait_output "$TMP/out" ready
+  # on a writable mount the binary is copied into a sealed memfd first
+  if ! findmnt -n -o OPTIONS -T "$OCIRUN" | grep -q '^ro'; then
+    [[ "$(readlink /proc/$exec_pid/exe)" == /memfd:ocirun* ]]
+  fi
+  kill -TERM "$exec_pid"
+  wait "$exec_pid" || true
+  oci delete -f "$ID"
+  assert_clean
+}
+
+@test "--process FILE: execCPUAffinity and rlimits apply to the exec'd process" {
+  start_container
+  cat >"$TMP/process.json" <<'EOF'
+{"args": ["sh", "-c", "grep Cpus_allowed_list /proc/self/status; ulimit -n"], "env": ["PATH=/bin"], "cwd": "/",
+ "user": {"uid": 0, "gid": 0}, "execCPUAffinity": {"initial": "1", "final": "0"},
+ "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}]}
+EOF
+  run oci exec -p "$TMP/process.json" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]##*	}" = 0 ]
+  [ "${lines[1]}" = 123 ]
+  oci delete -f "$ID"
+  assert_clean
+}
