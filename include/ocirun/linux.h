@@ -39,7 +39,10 @@ int linux_set_hostname (const oci_config *config, ocirun_error_t *err);
 /* src/linux/rootfs.c: propagation, bind the rootfs, config.mounts, /dev,
  * pivot_root (or chroot), process.cwd created if missing (as runc does),
  * linux.sysctl (validated first: a key of a namespace the container does
- * not have is an error), maskedPaths, readonlyPaths, root.readonly.  On return the process's
+ * not have is an error), maskedPaths, readonlyPaths, root.readonly.
+ * Without a mount namespace: only a chroot, and any mount is an error.
+ * Every path inside the rootfs is resolved there (openat2 RESOLVE_IN_ROOT,
+ * or a checked walk where openat2 is missing).  On return the process's
  * root and cwd are the container's "/". */
 int rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err);
 
