@@ -25,6 +25,7 @@
 #include "ocirun/cleanup.h"
 #include "ocirun/linux.h"
 #include "ocirun/log.h"
+#include "ocirun/lsm.h"
 #include "ocirun/seccomp.h"
 #include "ocirun/utils.h"
 
@@ -51,6 +52,9 @@ check_request (const struct container_exec_opts *o, ocirun_error_t *err)
     return ocirun_error (err, 0, "cannot allocate tty if ocirun will detach without setting console socket");
   if ((!o->detach || !o->process->terminal) && o->console_socket)
     return ocirun_error (err, 0, "cannot use console socket if ocirun will not detach or allocate tty");
+  /* A label or profile this host cannot apply: before anything starts. */
+  if (lsm_check (o->process, NULL, err) < 0)
+    return -1;
   if (o->preserve_fds < 0)
     return ocirun_error (err, 0, "invalid --preserve-fds `%d`", o->preserve_fds);
   for (int fd = 3; fd < 3 + o->preserve_fds; fd++)

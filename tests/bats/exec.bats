@@ -467,3 +467,20 @@ EOF
   oci delete -f "$ID"
   assert_clean
 }
+
+@test "--process-label and --apparmor this host cannot apply fail before anything starts" {
+  start_container
+  if ! selinuxenabled 2>/dev/null; then
+    run oci exec --process-label system_u:system_r:container_t:s0 "$ID" true
+    [ "$status" -eq 255 ]
+    [[ "$output" == *"selinux label is specified in config, but selinux is disabled or not supported"* ]]
+  fi
+  if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+    run oci exec --apparmor some-profile "$ID" true
+    [ "$status" -eq 255 ]
+    [[ "$output" == *"some-profile"* ]]
+  fi
+  [ "$(oci ps -f json "$ID")" = "[$INIT]" ]
+  oci delete -f "$ID"
+  assert_clean
+}
