@@ -260,7 +260,7 @@ cmd_exec (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err)
   g->fail_status = 255;
   /* --no-new-privs=false overrides the config, absence keeps it. */
   for (int i = 1; i < first; i++)
-    if (strncmp (argv[i], "--no-new-privs", 14) == 0)
+    if (strcmp (argv[i], "--no-new-privs") == 0 || strncmp (argv[i], "--no-new-privs=", 15) == 0)
       f.no_new_privs_set = true;
   code = run_exec (g, &f, argc - first, argv + first, err);
   if (code < 0)
