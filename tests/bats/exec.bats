@@ -28,6 +28,21 @@ start_receiver() {
   return 1
 }
 
+# exec ARGS... in the background, output in $TMP/out; once the process
+# printed "ready", EXEC_PID is ocirun itself (not an oci() subshell).
+exec_until_ready() {
+  "$OCIRUN" --root "$ROOT" exec "$ID" "$@" >"$TMP/out" &
+  EXEC_PID=$!
+  wait_output "$TMP/out" ready
+}
+
+# Signal the background exec; its exit status in EXEC_STATUS.
+signal_exec() {
+  kill -"$1" "$EXEC_PID"
+  EXEC_STATUS=0
+  wait "$EXEC_PID" || EXEC_STATUS=$?
+}
+
 wait_output() {
   local file=$1 text=$2 i
   for i in $(seq 100); do grep -q -- "$text" "$file" && return 0; sleep 0.05; done
@@ -223,22 +238,13 @@ EOF
 
 @test "foreground: signals are forwarded to the process" {
   start_container
-  # not through oci(): $! must be ocirun itself
-  "$OCIRUN" --root "$ROOT" exec "$ID" sh -c 'trap "echo got-usr1; exit 9" USR1; echo ready; while :; do sleep 0.1; done' >"$TMP/out" &
-  local exec_pid=$!
-  wait_output "$TMP/out" ready
-  kill -USR1 "$exec_pid"
-  local status=0
-  wait "$exec_pid" || status=$?
-  [ "$status" -eq 9 ]
+  exec_until_ready sh -c 'trap "echo got-usr1; exit 9" USR1; echo ready; while :; do sleep 0.1; done'
+  signal_exec USR1
+  [ "$EXEC_STATUS" -eq 9 ]
   grep -q got-usr1 "$TMP/out"
-  "$OCIRUN" --root "$ROOT" exec "$ID" sh -c 'echo ready; exec sleep 100' >"$TMP/out2" &
-  exec_pid=$!
-  wait_output "$TMP/out2" ready
-  kill -TERM "$exec_pid"
-  status=0
-  wait "$exec_pid" || status=$?
-  [ "$status" -eq 143 ]
+  exec_until_ready sh -c 'echo ready; exec sleep 100'
+  signal_exec TERM
+  [ "$EXEC_STATUS" -eq 143 ]
   oci delete -f "$ID"
   assert_clean
 }
@@ -439,15 +445,12 @@ EOF
 
 @test "exec runs from a sealed copy of ocirun (CVE-2019-5736)" {
   start_container
-  "$OCIRUN" --root "$ROOT" exec "$ID" sh -c 'echo ready; sleep 100' >"$TMP/out" &
-  local exec_pid=$!
-  wait_output "$TMP/out" ready
+  exec_until_ready sh -c 'echo ready; sleep 100'
   # on a writable mount the binary is copied into a sealed memfd first
   if ! findmnt -n -o OPTIONS -T "$OCIRUN" | grep -q '^ro'; then
-    [[ "$(readlink /proc/$exec_pid/exe)" == /memfd:ocirun* ]]
+    [[ "$(readlink /proc/$EXEC_PID/exe)" == /memfd:ocirun* ]]
   fi
-  kill -TERM "$exec_pid"
-  wait "$exec_pid" || true
+  signal_exec TERM
   oci delete -f "$ID"
   assert_clean
 }
