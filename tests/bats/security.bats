@@ -254,3 +254,39 @@ seccomp_rules() {
   run oci run -b "$B" "$ID"
   assert_fails_cleanly "apparmor profile \`ocirun-test\`"
 }
+
+# CVE-2019-5736 from inside: container B shares container A's pid
+# namespace and holds CAP_SYS_PTRACE (so A's non-dumpable init does not
+# stop it); while A's init still runs the runtime's image (created, not
+# started), B opens /proc/1/exe with O_PATH; after `start` (nothing runs
+# that image any more: no ETXTBSY) B reopens it for writing through
+# /proc/self/fd and appends.  With the sealed-memfd re-exec
+# (src/core/sealed-exe.c) that file is the sealed copy and the write is
+# refused; without it, it is the runtime binary itself -- here a copy on a
+# writable /tmp (a read-only mount would be protected anyway), which the
+# test then finds modified.  SEC_EXE_UNDER_TEST selects another binary to
+# attack (e.g. one built without ensure_sealed_exe, to see this test fail).
+@test "host binary protection: a container cannot write the runtime through /proc/PID/exe" {
+  local exe="$TMP/ocirun-copy" a_pid
+  cp "${SEC_EXE_UNDER_TEST:-$OCIRUN}" "$exe"
+  cp "$exe" "$TMP/ocirun-orig"
+  bundle_args "$B" sleep 100
+  OCIRUN_SHIM=0 "$exe" --root "$ROOT" create --pid-file "$TMP/a.pid" -b "$B" "$ID-a"
+  a_pid=$(cat "$TMP/a.pid")
+  make_bundle "$TMP/b2"
+  cp "$PROBE" "$TMP/b2/rootfs/bin/sec-probe"
+  bundle_jq "$TMP/b2" ".linux.namespaces |= map(if .type == \"pid\" then .path = \"/proc/$a_pid/ns/pid\" else . end)
+    | .process.capabilities |= with_entries(.value += [\"CAP_SYS_PTRACE\"]) | .process.args = [\"sec-probe\", \"grab\", \"1\"]"
+  oci run -b "$TMP/b2" "$ID-b" >"$TMP/b.out" 2>&1 &
+  local b_run=$!
+  for i in $(seq 100); do grep -q . "$TMP/b.out" && break; sleep 0.05; done
+  grep -q '^grabbed ' "$TMP/b.out" || { cat "$TMP/b.out" >&2; return 1; }
+  "$exe" --root "$ROOT" start "$ID-a"
+  wait "$b_run"
+  cat "$TMP/b.out"
+  ! grep -q WROTE "$TMP/b.out"
+  grep -q '^write refused: ' "$TMP/b.out"
+  cmp "$exe" "$TMP/ocirun-orig"
+  oci delete -f "$ID-a"
+  assert_clean
+}
