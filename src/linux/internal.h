@@ -128,6 +128,9 @@ int cap_value_from_name (const char *name);
 const char *cap_name_from_value (int value);
 int caps_apply_bounding (const oci_capabilities *caps, ocirun_error_t *err);
 int caps_apply (const oci_capabilities *caps, ocirun_error_t *err);
+/* Tests: act as if /proc/sys/kernel/cap_last_cap said `last` (-1: read
+ * it again), to check the rule for capabilities newer than the kernel. */
+void caps_override_last_cap (int last);
 
 /* ---- the container's /etc/passwd (user.c) ------------------------------ */
 
