@@ -64,6 +64,7 @@ struct mount_ctx
   int root_fd;         /* O_PATH fd of the (bind-mounted) rootfs */
   const char *bundle;
   bool has_cgroupns;
+  const char *mount_label; /* linux.mountLabel (include/ocirun/lsm.h), or NULL */
   /* The container's user namespace mapping, for idmap without its own. */
   const oci_id_mapping *uid_mappings, *gid_mappings;
   size_t uid_mappings_len, gid_mappings_len;
