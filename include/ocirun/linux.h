@@ -4,7 +4,8 @@
  *
  * Order in the init (after namespaces exist and id maps are written):
  *   linux_set_hostname -> rootfs_setup -> terminal_setup (if terminal)
- *   -> [wait for start] -> process_apply -> process_exec            */
+ *   -> process_security_apply (process_apply + LSM labels + seccomp)
+ *   -> [READY; wait for start] -> process_exec                       */
 #ifndef OCIRUN_LINUX_H
 #define OCIRUN_LINUX_H
 
