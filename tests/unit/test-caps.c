@@ -11,21 +11,12 @@
 #include "src/linux/internal.h"
 #include "tests/helpers/tap.h"
 
-static const char *all[] = {
-  "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-  "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
-  "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-  "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT",
-  "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
-  "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
-  "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-  "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE", NULL,
-};
 
 int
 main (void)
 {
   oci_capabilities caps = { 0 };
+  const char *all[41];
   ocirun_error_t err = NULL;
   const char *bad[] = { "CAP_KILL", "CAP_TEST", NULL };
   int bounded_before = prctl (PR_CAPBSET_READ, 40, 0, 0, 0);
@@ -41,6 +32,8 @@ main (void)
   /* A kernel that stops at CAP_BPF (39): the full list, CHECKPOINT_RESTORE
    * included, is accepted; nothing is dropped (every known one is kept)
    * and capability 40 is not touched. */
+  for (int v = 0; v < 41; v++)
+    all[v] = cap_name_from_value (v);
   caps_override_last_cap (39);
   caps.bounding.items = (char **) all;
   caps.bounding.len = 41;
