@@ -20,7 +20,7 @@ setup() {
 }
 
 teardown() {
-  [ -z "${AGENT:-}" ] || kill "$AGENT" 2>/dev/null || true
+  [ -z "${AGENT:-}" ] || kill $AGENT 2>/dev/null || true
   lifecycle_teardown
 }
 
@@ -161,6 +161,17 @@ seccomp_rules() {
   run oci run -b "$B" "$ID"
   [ "$status" -eq 0 ]
   [ "$output" = "99:9 100:18" ]
+  # the same with WAIT_KILLABLE_RECV where `features` says the kernel has it
+  if oci features | jq -e '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")'; then
+    python3 "$TOP_SRCDIR/tests/helpers/seccomp-agent.py" "$TMP/agent2.sock" "$TMP/agent2.json" 18 >"$TMP/agent2.out" &
+    AGENT="$AGENT $!"
+    for i in $(seq 100); do grep -q listening "$TMP/agent2.out" && break; sleep 0.05; done
+    bundle_jq "$B" ".linux.seccomp.flags = [\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"]
+      | .linux.seccomp.listenerPath = \"$TMP/agent2.sock\""
+    run oci run -b "$B" "$ID"
+    [ "$status" -eq 0 ]
+    [ "$output" = "99:9 100:18" ]
+  fi
   bundle_jq "$B" 'del(.linux.seccomp.listenerPath)'
   run oci run -b "$B" "$ID"
   assert_fails_cleanly listenerPath
