@@ -46,6 +46,13 @@ rm -rf build-asan && mkdir build-asan
 (cd build-asan && make -j"$jobs" check-unit) || status=1
 read -r p2 f2 s2 < <(summary build-asan/test-suite.log)
 
+# 3. The release tarball builds and passes its own tests (make distcheck).
+if ! (cd build && make -j"$jobs" distcheck >distcheck.log 2>&1); then
+  echo "=== make distcheck failed:"
+  tail -50 build/distcheck.log
+  status=1
+fi
+
 for log in build/test-suite.log build-asan/test-suite.log; do
   if grep -q '^FAIL\|^ERROR' "$log"; then
     echo "=== failures in $log"

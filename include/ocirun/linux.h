@@ -40,9 +40,17 @@ int linux_set_hostname (const oci_config *config, ocirun_error_t *err);
 /* src/linux/rootfs.c: propagation, bind the rootfs, config.mounts, /dev,
  * pivot_root (or chroot), process.cwd created if missing (as runc does),
  * linux.sysctl (validated first: a key of a namespace the container does
- * not have is an error), maskedPaths, readonlyPaths, root.readonly.  On return the process's
+ * not have is an error), maskedPaths, readonlyPaths, root.readonly.
+ * Without a mount namespace: only a chroot, and any mount is an error.
+ * Every path inside the rootfs is resolved there (openat2 RESOLVE_IN_ROOT,
+ * or a checked walk where openat2 is missing).  On return the process's
  * root and cwd are the container's "/". */
 int rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err);
+
+/* src/linux/sysctl.c: linux.sysctl checked by create before anything is
+ * made, in the runtime's namespaces: runc's namespace rules, plus net.*
+ * refused when the network namespace "joined" by path is our own. */
+int sysctl_validate_host (const oci_config *config, ocirun_error_t *err);
 
 /* src/linux/terminal.c: open a pty inside the container (after /dev/pts
  * exists), send the master over the connected unix socket console_fd
