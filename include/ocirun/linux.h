@@ -4,7 +4,8 @@
  *
  * Order in the init (after namespaces exist and id maps are written):
  *   linux_set_hostname -> rootfs_setup -> terminal_setup (if terminal)
- *   -> [wait for start] -> process_apply -> process_exec            */
+ *   -> process_security_apply (process_apply + LSM labels + seccomp)
+ *   -> [READY; wait for start] -> process_exec                       */
 #ifndef OCIRUN_LINUX_H
 #define OCIRUN_LINUX_H
 
@@ -45,6 +46,11 @@ int linux_set_hostname (const oci_config *config, ocirun_error_t *err);
  * or a checked walk where openat2 is missing).  On return the process's
  * root and cwd are the container's "/". */
 int rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err);
+
+/* src/linux/sysctl.c: linux.sysctl checked by create before anything is
+ * made, in the runtime's namespaces: runc's namespace rules, plus net.*
+ * refused when the network namespace "joined" by path is our own. */
+int sysctl_validate_host (const oci_config *config, ocirun_error_t *err);
 
 /* src/linux/terminal.c: open a pty inside the container (after /dev/pts
  * exists), send the master over the connected unix socket console_fd

@@ -66,6 +66,9 @@ int lsm_set_keyring_label (const char *label, ocirun_error_t *err);
 int lsm_mount_data (const char *type, bool bind, const char *data, const char *mount_label, char **out,
                     ocirun_error_t *err);
 
+/* lsm_mount_data for a non-bind mount, replacing the malloc'd *data. */
+int lsm_mount_data_replace (const char *type, const char *mount_label, char **data, ocirun_error_t *err);
+
 /* After mounting a filesystem of `type` at `path`: label an mqueue mount
  * with mount_label (runc's setfilecon); nothing otherwise. */
 int lsm_label_mount (const char *type, const char *path, const char *mount_label, ocirun_error_t *err);

@@ -21,6 +21,7 @@
 #include "ocirun/cgroup-resources.h"
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/linux.h"
 #include "ocirun/log.h"
 #include "ocirun/lsm.h"
 #include "ocirun/namespaces.h"
@@ -132,7 +133,7 @@ prepare (struct creation *cr, ocirun_error_t *err)
   if (state_create_dir (cr->opts->root, cr->opts->id, &cr->dir, &cr->lock_fd, err) < 0)
     return -1;
   cr->own_dir = true;
-  if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0)
+  if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0 || sysctl_validate_host (cr->config, err) < 0)
     return -1;
   if (lsm_check (cr->config->process, cr->config->linux ? cr->config->linux->mount_label : NULL, err) < 0
       || seccomp_setup_build (cr->config, cr->opts->root, &cr->seccomp, err) < 0)
@@ -231,7 +232,20 @@ release_init (struct creation *cr, ocirun_error_t *err)
   if (!ns_needs_intermediate (cr->config) && (ns_new_flags (cr->config) & ns_clone_flag (OCI_NS_USER))
       && ns_write_id_maps (cr->pid, cr->config->linux, err) < 0)
     return -1;
-  return sync_send (cr->sync_fd, SYNC_GO, 0, err);
+  return sync_send (cr->sync_fd, SYNC_GO, cr->pid, err);
+}
+
+/* prestart, then createRuntime, in our (the runtime's) namespaces.  From
+ * here on a failed create goes on to destroy and the poststop hooks. */
+static int
+run_create_hooks (struct creation *cr, ocirun_error_t *err)
+{
+  struct hook_state st = { .id = cr->opts->id, .bundle = cr->bundle, .pid = cr->pid, .cwd = cr->bundle };
+
+  cr->hooks_started = true;
+  if (hooks_run (cr->config, HOOK_PRESTART, &st, err) < 0)
+    return -1;
+  return hooks_run (cr->config, HOOK_CREATE_RUNTIME, &st, err);
 }
 
 static int
@@ -274,6 +288,10 @@ drive (struct creation *cr, ocirun_error_t *err)
           break;
         case SYNC_SECCOMP_FD:
           if (take_seccomp_listener (cr, m.pid, err) < 0)
+            return -1;
+          break;
+        case SYNC_HOOKS:
+          if (run_create_hooks (cr, err) < 0 || sync_send (cr->sync_fd, SYNC_HOOKS_DONE, 0, err) < 0)
             return -1;
           break;
         case SYNC_READY:
@@ -330,6 +348,11 @@ abort_creation (struct creation *cr)
   ocirun_error_release (&err);
   if (cr->own_dir && state_remove (cr->dir, &err) < 0)
     ocirun_warn ("cleanup: %s", err->msg);
+  if (cr->hooks_started)
+    {
+      struct hook_state st = { .id = cr->opts->id, .bundle = cr->bundle, .cwd = cr->bundle };
+      hooks_run_poststop (cr->config, &st);
+    }
 }
 
 void

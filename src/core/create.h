@@ -22,6 +22,7 @@ struct creation
   pid_t pid;    /* the init */
   pid_t helper; /* intermediate process, reaped once it sent the pid */
   uint64_t start_time;
+  bool hooks_started; /* prestart/createRuntime began: a failure runs poststop */
   bool subreaper_if_two_step; /* run --no-subreaper: we still reap our own init */
   char created[64];
 };

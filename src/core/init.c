@@ -98,10 +98,13 @@ static int
 init_setup (struct init_ctx *ctx, ocirun_error_t *err)
 {
   oci_config *c = ctx->config;
-  struct rootfs_options ro = { .bundle = ctx->bundle, .rootfs = ctx->rootfs, .no_pivot = ctx->no_pivot };
+  struct rootfs_options ro = { .bundle = ctx->bundle, .rootfs = ctx->rootfs, .no_pivot = ctx->no_pivot,
+                               .before_pivot = hooks_before_pivot, .before_pivot_data = ctx };
+  struct sync_msg go;
 
-  if (sync_expect (ctx->sync_fd, SYNC_GO, NULL, err) < 0)
+  if (sync_expect (ctx->sync_fd, SYNC_GO, &go, err) < 0)
     return -1;
+  ctx->host_pid = go.pid;
   if (setsid () < 0)
     return ocirun_error (err, errno, "setsid");
   if (ns_has (c, OCI_NS_USER) && become_userns_root (err) < 0)
@@ -220,7 +223,7 @@ init_exec (struct init_ctx *ctx, int *fifo, ocirun_error_t *err)
 
   if (p == NULL)
     return ocirun_error (err, 0, "the config has no process to start");
-  if (fds_prepare_for_exec (ctx->keep_fds, fifo, err) < 0)
+  if (fds_prepare_for_exec (ctx->keep_fds, fifo, err) < 0 || hooks_start_container (ctx, err) < 0)
     return -1;
   return process_exec (p, err);
 }
@@ -257,6 +260,9 @@ init_wait_start (struct init_ctx *ctx, int fifo_path)
     _exit (1);
   if (init_exec (ctx, &fifo, &err) < 0)
     {
+      buf[0] = FIFO_HOOK_FAILED;
+      if (ctx->start_hook_failed && write_all (fifo, buf, 1) < 0)
+        _exit (2);
       len = ocirun_error_to_buf (err, buf, sizeof (buf));
       if (len > 0 && write_all (fifo, buf, len) < 0)
         _exit (2);

@@ -67,6 +67,8 @@ enum sync_type
   SYNC_ERROR,       /* carries an ocirun_error_t */
   SYNC_SECCOMP_FD,  /* init: my fd number `pid` is the seccomp listener */
   SYNC_SECCOMP_ACK, /* parent: took a copy with pidfd_getfd */
+  SYNC_HOOKS,       /* init: mounts done, before pivot: run prestart + createRuntime */
+  SYNC_HOOKS_DONE,  /* parent: they succeeded */
 };
 
 struct sync_msg
@@ -99,6 +101,8 @@ struct init_ctx
   bool no_pivot;
   bool no_new_keyring;
   const struct seccomp_compiled *seccomp; /* built before the clone, or NULL */
+  pid_t host_pid; /* the init's pid as the runtime sees it (from SYNC_GO), for hooks */
+  bool start_hook_failed; /* a startContainer hook failed: start destroys the container */
 };
 
 /* Clone the init (through an intermediate process when the namespaces
@@ -165,6 +169,45 @@ int notify_prepare (const char *state_dir, oci_config *config, char **host_socke
 int notify_listen (const char *state_dir, ocirun_error_t *err);
 /* After the exec: wait for READY=1, then tell the caller's socket. */
 int notify_relay (int fd, int pidfd, pid_t pid, const char *host_socket, ocirun_error_t *err);
+
+/* --- src/core/hooks.c: config.hooks ------------------------------------- */
+enum hook_kind
+{
+  HOOK_PRESTART,
+  HOOK_CREATE_RUNTIME,
+  HOOK_CREATE_CONTAINER,
+  HOOK_START_CONTAINER,
+  HOOK_POSTSTART,
+  HOOK_POSTSTOP,
+};
+
+struct hook_state
+{
+  const char *id;
+  const char *bundle;
+  pid_t pid;                /* the init, as the runtime sees it; not shown to poststop */
+  const char *cwd;          /* the hook's working directory; NULL: ours */
+  char **default_env;       /* env of a hook without "env"; NULL: ours */
+};
+
+bool hooks_any (const oci_config *c, enum hook_kind kind);
+/* Run one kind's hooks in order with the state on stdin; the first that
+ * fails to start, exits non-zero, dies or passes its timeout (it is then
+ * killed) is the error, naming the kind, index and path. */
+int hooks_run (const oci_config *c, enum hook_kind kind, const struct hook_state *st, ocirun_error_t *err);
+/* Every poststop hook runs; a failure is a warning only. */
+void hooks_run_poststop (const oci_config *c, const struct hook_state *st);
+/* Whether the init stops before pivot_root for the create-time hooks
+ * (SYNC_HOOKS): prestart, createRuntime, createContainer or poststop
+ * (which a failure from then on runs) exist. */
+bool hooks_create_sync (const oci_config *c);
+/* rootfs_options.before_pivot of the init (data: struct init_ctx): the
+ * parent runs prestart and createRuntime, then createContainer here. */
+int hooks_before_pivot (void *data, ocirun_error_t *err);
+/* In the init at start, right before the exec. */
+int hooks_start_container (struct init_ctx *ctx, ocirun_error_t *err);
+/* In the exec fifo, before the error text: a startContainer hook failed. */
+#define FIFO_HOOK_FAILED '\001'
 
 /* --- src/core/create.c -------------------------------------------------------- */
 /* Kill a recorded process and wait until it is gone. */

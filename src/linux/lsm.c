@@ -113,6 +113,18 @@ lsm_mount_data (const char *type, bool bind, const char *data, const char *mount
 }
 
 int
+lsm_mount_data_replace (const char *type, const char *mount_label, char **data, ocirun_error_t *err)
+{
+  char *out = NULL;
+
+  if (lsm_mount_data (type, false, *data, mount_label, &out, err) < 0)
+    return -1;
+  free (*data);
+  *data = out;
+  return 0;
+}
+
+int
 lsm_label_mount (const char *type, const char *path, const char *mount_label, ocirun_error_t *err)
 {
   if (!is_set (mount_label) || type == NULL || strcmp (type, "mqueue") != 0 || !ops->selinux_enabled ())

@@ -237,6 +237,58 @@ host-dev" ]
   [[ "$output" == *"ro-not-recursive"* ]]
 }
 
+@test "mount options: atime group, sync/dirsync, nosymfollow, per-mount propagation, remount" {
+  bundle_jq "$B" '.mounts += [
+    {"destination": "/a", "type": "tmpfs", "source": "tmpfs", "options": ["noatime", "nodiratime", "sync", "dirsync", "nosymfollow"]},
+    {"destination": "/st", "type": "tmpfs", "source": "tmpfs", "options": ["strictatime"]},
+    {"destination": "/rl", "type": "tmpfs", "source": "tmpfs", "options": ["norelatime", "relatime"]},
+    {"destination": "/sh", "type": "tmpfs", "source": "tmpfs", "options": ["shared"]},
+    {"destination": "/un", "type": "tmpfs", "source": "tmpfs", "options": ["unbindable"]},
+    {"destination": "/pr", "type": "tmpfs", "source": "tmpfs", "options": ["rshared", "rprivate"]},
+    {"destination": "/rw", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "rw", "exec", "suid", "dev", "atime", "diratime", "async"]}]'
+  ctr_sh 'for d in /a /st /rl /sh /un /pr /rw; do awk -v d=$d "\$5 == d {opt=\$7; if (opt == \"-\") opt=\"none\"; print d, \$6, opt}" /proc/self/mountinfo; done;'\
+'    grep " /a " /proc/self/mountinfo | sed "s/.* - //" | cut -d" " -f3;'\
+'    ln -s /etc/passwd /a/link; cat /a/link >/dev/null 2>&1; echo nosymfollow=$?;'\
+'    touch /rw/f && echo rw-writable'
+  echo "$output"; [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "/a rw,noatime,nodiratime,nosymfollow none" ]]
+  [[ "${lines[1]}" == "/st rw none" ]]
+  [[ "${lines[2]}" == "/rl rw,relatime none" ]]
+  [[ "${lines[3]}" == "/sh rw,relatime shared:"* ]]
+  [[ "${lines[4]}" == "/un rw,relatime unbindable" ]]
+  [[ "${lines[5]}" == "/pr rw,relatime none" ]]
+  # atime clears noatime: the kernel's default, relatime
+  [[ "${lines[6]}" == "/rw rw,relatime none" ]]
+  # sync and dirsync are superblock flags
+  [[ "${lines[7]}" == "rw,sync,dirsync"* ]]
+  [ "${lines[8]}" = nosymfollow=1 ]
+  [ "${lines[9]}" = rw-writable ]
+}
+
+@test "a failing create leaves no mount, state or process behind" {
+  [ "${ROOTFS_DRIVER:-ocirun}" = ocirun ] || skip "ocirun's own cleanup"
+  mkdir -p "$TMP/src"
+  before=$(cut -d' ' -f5 /proc/self/mountinfo | sort)
+  for bad in \
+    '{"destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["size=nonsense"]}' \
+    '{"destination": "/x", "type": "nosuchfs", "source": "none"}' \
+    "{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"$TMP/missing\", \"options\": [\"bind\"]}" \
+    '{"destination": "/proc/sys/x", "type": "tmpfs", "source": "tmpfs"}'; do
+    cp "$B/config.json" "$TMP/config.orig"
+    bundle_jq "$B" ".mounts += [{\"destination\": \"/ok\", \"type\": \"bind\", \"source\": \"$TMP/src\", \"options\": [\"rbind\"]}, $bad]"
+    run "$OCIRUN" --root "$TMP/state" run -b "$B" "rootfs-fail-$BATS_TEST_NUMBER"
+    echo "$bad: $output"
+    [ "$status" -ne 0 ]
+    [ -z "$(ls -A "$TMP/state" 2>/dev/null)" ]
+    ! grep -F "$TMP" /proc/self/mountinfo
+    cp "$TMP/config.orig" "$B/config.json"
+  done
+  after=$(cut -d' ' -f5 /proc/self/mountinfo | sort)
+  # Only mounts of others running meanwhile may differ; none of ours.
+  ! comm -13 <(echo "$before") <(echo "$after") | grep -F -e "$TMP" -e "$B"
+  host_dir_unchanged
+}
+
 @test "tmpcopyup: a tmpfs over a directory starts with its content, owners and modes" {
   mkdir -p "$B/rootfs/data/sub"
   echo kept >"$B/rootfs/data/sub/f"

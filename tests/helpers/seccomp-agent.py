@@ -10,6 +10,7 @@ import errno
 import fcntl
 import json
 import os
+import select
 import socket
 import struct
 import sys
@@ -19,7 +20,12 @@ SECCOMP_IOCTL_NOTIF_SEND = 0xC0182101  # _IOWR('!', 1, struct seccomp_notif_resp
 
 
 def serve(listener, answer):
+    poller = select.poll()
+    poller.register(listener, select.POLLIN)
     while True:
+        events = poller.poll()
+        if any(ev & (select.POLLHUP | select.POLLERR) for _fd, ev in events):
+            return  # the filter's last user is gone
         buf = bytearray(80)
         try:
             fcntl.ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, buf, True)
