@@ -258,13 +258,15 @@ check_seccomp (void *obj, yajl_val node, jw_ctx *ctx)
   if (s->has_default_errno_ret && !action_takes_errno (s->default_action))
     return jw_fail (ctx, "defaultErrnoRet", "not allowed with defaultAction %s",
                     oci_seccomp_action_name (s->default_action));
+  if (!s->has_default_action && s->syscalls_len)
+    return jw_fail (ctx, "defaultAction", "required when syscalls are given");
   if (s->listener_metadata && s->listener_path == NULL)
     return jw_fail (ctx, "listenerMetadata", "not allowed without listenerPath");
   return 0;
 }
 
 static const jw_field seccomp_fields[] = {
-  JW_F (oci_seccomp, "defaultAction", JW_ENUM, default_action, .flags = JW_REQUIRED, .aux = seccomp_actions),
+  JW_FH (oci_seccomp, "defaultAction", JW_ENUM, default_action, has_default_action, .aux = seccomp_actions),
   JW_FH (oci_seccomp, "defaultErrnoRet", JW_UINT32, default_errno_ret, has_default_errno_ret),
   JW_F (oci_seccomp, "architectures", JW_STRV, architectures, .aux = seccomp_archs),
   JW_F (oci_seccomp, "flags", JW_STRV, flags, .aux = seccomp_flags),

@@ -23,7 +23,9 @@
 #include "ocirun/cleanup.h"
 #include "ocirun/linux.h"
 #include "ocirun/log.h"
+#include "ocirun/lsm.h"
 #include "ocirun/namespaces.h"
+#include "ocirun/seccomp.h"
 #include "ocirun/utils.h"
 
 enum container_parent
@@ -58,8 +60,8 @@ kill_and_wait (pid_t pid, uint64_t start_time, ocirun_error_t *err)
   return 0;
 }
 
-static int
-connect_console (const char *path, ocirun_error_t *err)
+int
+console_socket_connect (const char *path, ocirun_error_t *err)
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   cleanup_close int fd = -1;
@@ -133,6 +135,9 @@ prepare (struct creation *cr, ocirun_error_t *err)
   cr->own_dir = true;
   if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0 || sysctl_validate_host (cr->config, err) < 0)
     return -1;
+  if (lsm_check (cr->config->process, cr->config->linux ? cr->config->linux->mount_label : NULL, err) < 0
+      || seccomp_setup_build (cr->config, cr->opts->root, &cr->seccomp, err) < 0)
+    return -1;
   if (notify_prepare (cr->dir, cr->config, &cr->notify_socket, err) < 0)
     return -1;
   if (asprintf (&fifo, "%s/" FIFO_FILE, cr->dir) < 0)
@@ -147,7 +152,7 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return -1;
   if (cr->opts->console_socket)
     {
-      cr->console_fd = connect_console (cr->opts->console_socket, err);
+      cr->console_fd = console_socket_connect (cr->opts->console_socket, err);
       if (cr->console_fd < 0)
         return -1;
     }
@@ -182,7 +187,7 @@ launch (struct creation *cr, ocirun_error_t *err)
   struct init_ctx ctx = {
     .id = cr->opts->id, .bundle = cr->bundle, .rootfs = cr->rootfs, .config = cr->config,
     .console_fd = cr->console_fd, .listen_fds = listen_fds (),
-    .no_pivot = cr->opts->no_pivot, .no_new_keyring = cr->opts->no_new_keyring,
+    .no_pivot = cr->opts->no_pivot, .no_new_keyring = cr->opts->no_new_keyring, .seccomp = cr->seccomp,
   };
 
   ctx.keep_fds = ctx.listen_fds + cr->opts->preserve_fds;
@@ -244,6 +249,21 @@ run_create_hooks (struct creation *cr, ocirun_error_t *err)
 }
 
 static int
+take_seccomp_listener (struct creation *cr, int fd_number, ocirun_error_t *err)
+{
+  const oci_seccomp *s = cr->config->linux ? cr->config->linux->seccomp : NULL;
+  oci_state state = {
+    .oci_version = OCI_SPEC_VERSION, .id = cr->opts->id, .status = "creating", .pid = cr->pid,
+    .bundle = cr->bundle, .rootfs = cr->rootfs, .created = cr->created, .owner = "",
+    .annotations = &cr->config->annotations,
+  };
+
+  if (s == NULL)
+    return ocirun_error (err, 0, "unexpected seccomp listener from the init");
+  return seccomp_setup_take_listener (cr->sync_fd, cr->pid, cr->start_time, fd_number, s, &state, err);
+}
+
+static int
 drive (struct creation *cr, ocirun_error_t *err)
 {
   struct sync_msg m;
@@ -264,6 +284,10 @@ drive (struct creation *cr, ocirun_error_t *err)
         case SYNC_PID:
           cr->pid = m.pid;
           if (release_init (cr, err) < 0)
+            return -1;
+          break;
+        case SYNC_SECCOMP_FD:
+          if (take_seccomp_listener (cr, m.pid, err) < 0)
             return -1;
           break;
         case SYNC_HOOKS:
@@ -343,6 +367,7 @@ creation_release (struct creation *cr)
   if (cr->lock_fd >= 0)
     close (cr->lock_fd);
   oci_config_free (cr->config);
+  seccomp_compiled_free (cr->seccomp);
   free (cr->bundle);
   free (cr->rootfs);
   free (cr->notify_socket);

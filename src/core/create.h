@@ -18,6 +18,7 @@ struct creation
   oci_config *config;
   char **cgroups;
   char *notify_socket; /* the caller's NOTIFY_SOCKET */
+  struct seccomp_compiled *seccomp; /* linux.seccomp, built before the clone */
   pid_t pid;    /* the init */
   pid_t helper; /* intermediate process, reaped once it sent the pid */
   uint64_t start_time;

@@ -54,8 +54,8 @@ reap (pid_t init, int *status)
     }
 }
 
-static int
-wait_init (pid_t pid, int pidfd, int sfd, struct console_proxy *console, int *status, ocirun_error_t *err)
+int
+foreground_wait (pid_t pid, int pidfd, int sfd, struct console_proxy *console, int *status, ocirun_error_t *err)
 {
   for (;;)
     {
@@ -106,7 +106,7 @@ run_created (struct creation *cr, int sfd, bool keep, int *exit_code, ocirun_err
         return -1;
       console_proxy_start (&console, master);
     }
-  ret = wait_init (cr->pid, pidfd, sfd, cr->console_peer >= 0 ? &console : NULL, &status, err);
+  ret = foreground_wait (cr->pid, pidfd, sfd, cr->console_peer >= 0 ? &console : NULL, &status, err);
   console_proxy_stop (&console);
   if (ret < 0)
     return -1;
@@ -120,22 +120,33 @@ run_created (struct creation *cr, int sfd, bool keep, int *exit_code, ocirun_err
 }
 
 int
-container_run (const struct container_create_opts *opts, bool keep, int *exit_code, ocirun_error_t *err)
+foreground_signals (ocirun_error_t *err)
 {
-  struct creation cr __attribute__ ((cleanup (creation_release))) = CREATION_INIT (opts);
-  cleanup_close int sfd = -1;
-  sigset_t all, old;
+  sigset_t all;
+  int sfd;
 
-  /* Blocked before the clone so nothing is lost; the init unblocks them. */
   sigfillset (&all);
   sigdelset (&all, SIGSEGV);
   sigdelset (&all, SIGBUS);
   sigdelset (&all, SIGFPE);
   sigdelset (&all, SIGILL);
-  sigprocmask (SIG_BLOCK, &all, &old);
+  sigprocmask (SIG_BLOCK, &all, NULL);
   sfd = signalfd (-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0)
     return ocirun_error (err, errno, "signalfd");
+  return sfd;
+}
+
+int
+container_run (const struct container_create_opts *opts, bool keep, int *exit_code, ocirun_error_t *err)
+{
+  struct creation cr __attribute__ ((cleanup (creation_release))) = CREATION_INIT (opts);
+  cleanup_close int sfd = -1;
+
+  /* Blocked before the clone so nothing is lost; the init unblocks them. */
+  sfd = foreground_signals (err);
+  if (sfd < 0)
+    return -1;
   if (!opts->no_subreaper && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     return ocirun_error (err, errno, "become a child subreaper");
   cr.subreaper_if_two_step = opts->no_subreaper;

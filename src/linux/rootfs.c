@@ -121,6 +121,7 @@ mount_all (const oci_config *config, const struct rootfs_options *opts, int root
       ctx.uid_mappings_len = config->linux->uid_mappings_len;
       ctx.gid_mappings = config->linux->gid_mappings;
       ctx.gid_mappings_len = config->linux->gid_mappings_len;
+      ctx.mount_label = config->linux->mount_label;
     }
 
   for (size_t i = 0; i < config->mounts_len; i++)

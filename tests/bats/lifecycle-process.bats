@@ -208,11 +208,11 @@ teardown() {
   # /proc/keys is masked inside the default config: look from the host.
   bundle_args "$B" sleep 100
   oci create -b "$B" "$ID"
-  grep -q " $ID: " /proc/keys
+  grep -q " _ses.$ID: " /proc/keys
   oci delete "$ID"
   # another id: the first keyring is garbage-collected asynchronously
   oci create --no-new-keyring -b "$B" "$ID-nk"
-  ! grep -q " $ID-nk: " /proc/keys
+  ! grep -q " _ses.$ID-nk: " /proc/keys
   oci delete "$ID-nk"
   assert_clean
 }
