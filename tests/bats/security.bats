@@ -44,9 +44,12 @@ seccomp_rules() {
   [ "$output" = "100:1" ]
   bundle_args "$B" sec-probe close 100 101
   bundle_jq "$B" '.linux.seccomp.defaultErrnoRet = 52 | .linux.seccomp.defaultAction = "SCMP_ACT_ERRNO"
-    | .linux.seccomp.syscalls = [{"names": ["write", "exit_group", "execve", "brk", "arch_prctl",
-      "set_tid_address", "set_robust_list", "rseq", "prlimit64", "mprotect", "readlink", "uname", "getrandom",
-      "sendto", "openat", "fcntl", "close_range", "getpid", "fstat", "newfstatat", "stat", "access"],
+    | .linux.seccomp.syscalls = [{"names": ["write", "exit_group", "exit", "execve", "brk", "arch_prctl",
+      "set_tid_address", "set_robust_list", "rseq", "prlimit64", "mprotect", "mmap", "munmap", "madvise",
+      "readlink", "readlinkat", "uname", "getrandom", "sendto", "read", "openat", "fcntl", "close_range",
+      "getpid", "gettid", "fstat", "newfstatat", "statx", "stat", "access", "faccessat", "faccessat2",
+      "rt_sigaction", "rt_sigprocmask", "sigaltstack", "futex", "sched_yield", "ioctl", "dup", "dup3",
+      "clock_gettime", "getuid", "geteuid", "getppid", "lseek", "pread64"],
       "action": "SCMP_ACT_ALLOW"}, {"names": ["close"], "action": "SCMP_ACT_ERRNO", "errnoRet": 7,
       "args": [{"index": 0, "value": 100, "op": "SCMP_CMP_EQ"}]}]'
   run oci run -b "$B" "$ID"
@@ -102,7 +105,7 @@ seccomp_rules() {
   assert_clean
 }
 
-@test "seccomp LOG allows and logs; a syscall unknown to libseccomp is skipped; an unknown action is an error" {
+@test "seccomp LOG allows and logs; TRACE without a tracer is ENOSYS; a syscall unknown to libseccomp is skipped; an unknown action is an error" {
   seccomp_rules '[{"names": ["uname"], "action": "SCMP_ACT_LOG"}, {"names": ["no_such_syscall_x"], "action": "SCMP_ACT_KILL"}]'
   bundle_args "$B" sh -c 'uname -s'
   local mark="ocirun-seccomp-log-$$"
@@ -113,6 +116,12 @@ seccomp_rules() {
   if grep -qw log /proc/sys/kernel/seccomp/actions_logged && dmesg >/dev/null 2>&1; then
     dmesg | grep -q 'type=1326.*comm="uname".*syscall=63'
   fi
+  # TRACE without a tracer: the syscall fails with ENOSYS
+  seccomp_rules '[{"names": ["close"], "action": "SCMP_ACT_TRACE", "args": [{"index": 0, "value": 100, "op": "SCMP_CMP_EQ"}]}]'
+  bundle_args "$B" sec-probe close 99 100
+  run oci run -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "99:9 100:38" ]
   bundle_jq "$B" '.linux.seccomp.syscalls[0].action = "SCMP_ACT_BOGUS"'
   run oci run -b "$B" "$ID"
   assert_fails_cleanly SCMP_ACT_BOGUS
