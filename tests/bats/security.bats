@@ -147,7 +147,10 @@ seccomp_rules() {
   for i in $(seq 100); do grep -q listening "$TMP/agent.out" && break; sleep 0.05; done
   bundle_jq "$B" ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$TMP/agent.sock\",
     \"listenerMetadata\": \"meta-data\", \"syscalls\": [{\"names\": [\"close\"], \"action\": \"SCMP_ACT_NOTIFY\",
-    \"args\": [{\"index\": 0, \"value\": 100, \"op\": \"SCMP_CMP_EQ\"}]}]}"
+    \"args\": [{\"index\": 0, \"value\": 100, \"op\": \"SCMP_CMP_EQ\"}]}]}
+    | .process.noNewPrivileges = false | .process.user.uid = 1000"
+  # (noNewPrivileges false: loaded and handed over before the user switch;
+  # the next test covers true: after it)
   bundle_args "$B" sec-probe close 99 100
   oci create -b "$B" "$ID"
   local pid
