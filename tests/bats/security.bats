@@ -165,7 +165,7 @@ seccomp_rules() {
   assert_clean
 }
 
-@test "seccomp NOTIFY: the process sees the agent's answer; no listenerPath is an error" {
+@test "seccomp NOTIFY: the process sees the agent's answer; no listenerPath or NOTIFY on write is an error" {
   python3 "$TOP_SRCDIR/tests/helpers/seccomp-agent.py" "$TMP/agent.sock" "$TMP/agent.json" 18 >"$TMP/agent.out" &
   AGENT=$!
   for i in $(seq 100); do grep -q listening "$TMP/agent.out" && break; sleep 0.05; done
@@ -190,6 +190,10 @@ seccomp_rules() {
   bundle_jq "$B" 'del(.linux.seccomp.listenerPath)'
   run oci run -b "$B" "$ID"
   assert_fails_cleanly listenerPath
+  # write(2) carries the hand-over: NOTIFY on it is refused, as runc
+  bundle_jq "$B" ".linux.seccomp.listenerPath = \"$TMP/agent.sock\" | .linux.seccomp.syscalls[0].names = [\"write\"]"
+  run oci run -b "$B" "$ID"
+  assert_fails_cleanly "SCMP_ACT_NOTIFY cannot be used for the write syscall"
 }
 
 @test "podman's default seccomp profile loads and a shell runs under it (noNewPrivileges false and true)" {
