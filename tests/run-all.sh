@@ -53,6 +53,17 @@ if ! (cd build && make -j"$jobs" distcheck >distcheck.log 2>&1); then
   status=1
 fi
 
+# 4. The OCI runtime-tools validation suite (built from Debian's sources);
+#    every failure must be listed, with its evidence, in known/*.txt.
+val=tests/oci-validation
+if ! "$val/run.sh" --runtime "$top/build/ocirun" --known "$val/known/host.txt" \
+     --known "$val/known/test-defects.txt" --known "$val/known/ocirun.txt" >build/validation.log 2>&1; then
+  echo "=== OCI validation suite failed:"
+  grep -v '^ok' build/validation.log | tail -80
+  status=1
+fi
+grep -E '^(assertions|programs):' build/validation.log | sed 's/^/oci-validation /' || true
+
 for log in build/test-suite.log build-asan/test-suite.log; do
   if grep -q '^FAIL\|^ERROR' "$log"; then
     echo "=== failures in $log"
