@@ -186,16 +186,26 @@ fds_prepare_for_exec (int keep_fds, int *fifo, ocirun_error_t *err)
   return 0;
 }
 
-/* The init's half of a NOTIFY listener's hand-over (seccomp.h, step 3):
- * write(2) only, the parent copies the fd with pidfd_getfd. */
+/* The init's half of a NOTIFY listener's hand-over (seccomp.h, step 3),
+ * already under the filter: the fd's number goes out with write(2), which
+ * a profile cannot NOTIFY (seccomp_filter_build refuses it, as runc), not
+ * with sync_send's sendto(2); the parent copies the fd with pidfd_getfd
+ * and acks.  The ack is read with read(2), as runc reads its ack. */
 static int
 init_notify_handover (void *data, int listener, ocirun_error_t *err)
 {
   struct init_ctx *ctx = data;
+  struct sync_msg m = { .type = SYNC_SECCOMP_FD, .pid = listener };
+  ssize_t n;
 
-  if (sync_send (ctx->sync_fd, SYNC_SECCOMP_FD, listener, err) < 0)
-    return -1;
-  return sync_expect (ctx->sync_fd, SYNC_SECCOMP_ACK, NULL, err);
+  if (write (ctx->sync_fd, &m, sizeof (m)) != (ssize_t) sizeof (m))
+    return ocirun_error (err, errno, "send the seccomp listener's fd number");
+  do
+    n = read (ctx->sync_fd, &m, sizeof (m));
+  while (n < 0 && errno == EINTR);
+  if (n != (ssize_t) sizeof (m) || m.type != SYNC_SECCOMP_ACK)
+    return ocirun_error (err, n < 0 ? errno : EPROTO, "wait for the seccomp listener's hand-over");
+  return 0;
 }
 
 /* The process's settings (ids, capabilities, LSM labels, seccomp...) are

@@ -15,7 +15,6 @@ load_and_hand_over (void *data, ocirun_error_t *err)
   const struct process_security *sec = data;
   int listener = -1, r;
 
-  (void) data;
   if (seccomp_filter_load (sec->seccomp, &listener, err) < 0)
     return -1;
   if (listener < 0)

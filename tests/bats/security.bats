@@ -44,9 +44,12 @@ seccomp_rules() {
   [ "$output" = "100:1" ]
   bundle_args "$B" sec-probe close 100 101
   bundle_jq "$B" '.linux.seccomp.defaultErrnoRet = 52 | .linux.seccomp.defaultAction = "SCMP_ACT_ERRNO"
-    | .linux.seccomp.syscalls = [{"names": ["write", "exit_group", "execve", "brk", "arch_prctl",
-      "set_tid_address", "set_robust_list", "rseq", "prlimit64", "mprotect", "readlink", "uname", "getrandom",
-      "sendto", "openat", "fcntl", "close_range", "getpid", "fstat", "newfstatat", "stat", "access"],
+    | .linux.seccomp.syscalls = [{"names": ["write", "exit_group", "exit", "execve", "brk", "arch_prctl",
+      "set_tid_address", "set_robust_list", "rseq", "prlimit64", "mprotect", "mmap", "munmap", "madvise",
+      "readlink", "readlinkat", "uname", "getrandom", "sendto", "read", "openat", "fcntl", "close_range",
+      "getpid", "gettid", "fstat", "newfstatat", "statx", "stat", "access", "faccessat", "faccessat2",
+      "rt_sigaction", "rt_sigprocmask", "sigaltstack", "futex", "sched_yield", "ioctl", "dup", "dup3",
+      "clock_gettime", "getuid", "geteuid", "getppid", "lseek", "pread64"],
       "action": "SCMP_ACT_ALLOW"}, {"names": ["close"], "action": "SCMP_ACT_ERRNO", "errnoRet": 7,
       "args": [{"index": 0, "value": 100, "op": "SCMP_CMP_EQ"}]}]'
   run oci run -b "$B" "$ID"
@@ -102,17 +105,26 @@ seccomp_rules() {
   assert_clean
 }
 
-@test "seccomp LOG allows and logs; a syscall unknown to libseccomp is skipped; an unknown action is an error" {
+@test "seccomp LOG allows and logs; TRACE without a tracer is ENOSYS; a syscall unknown to libseccomp is skipped; an unknown action is an error" {
   seccomp_rules '[{"names": ["uname"], "action": "SCMP_ACT_LOG"}, {"names": ["no_such_syscall_x"], "action": "SCMP_ACT_KILL"}]'
   bundle_args "$B" sh -c 'uname -s'
-  local mark="ocirun-seccomp-log-$$"
+  local logged='type=1326.*comm="uname".*syscall=63 .*code=0x7ffc0000' before
+  # the last such line before: its audit serial is unique
+  before=$(dmesg 2>/dev/null | grep "$logged" | tail -1 || true)
   run oci run -b "$B" "$ID"
   [ "$status" -eq 0 ]
   [ "$output" = Linux ]
-  # The kernel logs it (audit type 1326) when "log" is among the logged actions.
+  # The kernel logs it (audit type 1326, SECCOMP_RET_LOG) when "log" is
+  # among the logged actions and we may read the kernel log.
   if grep -qw log /proc/sys/kernel/seccomp/actions_logged && dmesg >/dev/null 2>&1; then
-    dmesg | grep -q 'type=1326.*comm="uname".*syscall=63'
+    [ -n "$(dmesg | grep "$logged" | tail -1)" ] && [ "$(dmesg | grep "$logged" | tail -1)" != "$before" ]
   fi
+  # TRACE without a tracer: the syscall fails with ENOSYS
+  seccomp_rules '[{"names": ["close"], "action": "SCMP_ACT_TRACE", "args": [{"index": 0, "value": 100, "op": "SCMP_CMP_EQ"}]}]'
+  bundle_args "$B" sec-probe close 99 100
+  run oci run -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "99:9 100:38" ]
   bundle_jq "$B" '.linux.seccomp.syscalls[0].action = "SCMP_ACT_BOGUS"'
   run oci run -b "$B" "$ID"
   assert_fails_cleanly SCMP_ACT_BOGUS
@@ -135,7 +147,10 @@ seccomp_rules() {
   for i in $(seq 100); do grep -q listening "$TMP/agent.out" && break; sleep 0.05; done
   bundle_jq "$B" ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$TMP/agent.sock\",
     \"listenerMetadata\": \"meta-data\", \"syscalls\": [{\"names\": [\"close\"], \"action\": \"SCMP_ACT_NOTIFY\",
-    \"args\": [{\"index\": 0, \"value\": 100, \"op\": \"SCMP_CMP_EQ\"}]}]}"
+    \"args\": [{\"index\": 0, \"value\": 100, \"op\": \"SCMP_CMP_EQ\"}]}]}
+    | .process.noNewPrivileges = false | .process.user.uid = 1000"
+  # (noNewPrivileges false: loaded and handed over before the user switch;
+  # the next test covers true: after it)
   bundle_args "$B" sec-probe close 99 100
   oci create -b "$B" "$ID"
   local pid
@@ -150,7 +165,7 @@ seccomp_rules() {
   assert_clean
 }
 
-@test "seccomp NOTIFY: the process sees the agent's answer; no listenerPath is an error" {
+@test "seccomp NOTIFY: the process sees the agent's answer; no listenerPath or NOTIFY on write is an error" {
   python3 "$TOP_SRCDIR/tests/helpers/seccomp-agent.py" "$TMP/agent.sock" "$TMP/agent.json" 18 >"$TMP/agent.out" &
   AGENT=$!
   for i in $(seq 100); do grep -q listening "$TMP/agent.out" && break; sleep 0.05; done
@@ -175,6 +190,10 @@ seccomp_rules() {
   bundle_jq "$B" 'del(.linux.seccomp.listenerPath)'
   run oci run -b "$B" "$ID"
   assert_fails_cleanly listenerPath
+  # write(2) carries the hand-over: NOTIFY on it is refused, as runc
+  bundle_jq "$B" ".linux.seccomp.listenerPath = \"$TMP/agent.sock\" | .linux.seccomp.syscalls[0].names = [\"write\"]"
+  run oci run -b "$B" "$ID"
+  assert_fails_cleanly "SCMP_ACT_NOTIFY cannot be used for the write syscall"
 }
 
 @test "podman's default seccomp profile loads and a shell runs under it (noNewPrivileges false and true)" {
