@@ -117,7 +117,7 @@ int fds_prepare_for_exec (int keep_fds, int *report_fd, ocirun_error_t *err);
 /* --- src/core/seccomp-setup.c: linux.seccomp around the init ----------- */
 struct seccomp_compiled;
 /* Before the clone, on the host side: compile linux.seccomp (cached under
- * <root>/seccomp-cache).  *out stays NULL without a filter, also for
+ * <root>/.seccomp-cache).  *out stays NULL without a filter, also for
  * runc's "no defaultAction and no syscalls" (`"seccomp": {}`). */
 int seccomp_setup_build (const oci_config *config, const char *root, struct seccomp_compiled **out,
                          ocirun_error_t *err);

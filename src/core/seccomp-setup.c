@@ -34,7 +34,7 @@ seccomp_setup_build (const oci_config *config, const char *root, struct seccomp_
       ocirun_debug ("linux.seccomp has no defaultAction and no syscalls: no filter (as runc)");
       return 0;
     }
-  if (asprintf (&cache, "%s/seccomp-cache", root) < 0)
+  if (asprintf (&cache, "%s/.seccomp-cache", root) < 0)
     return ocirun_error (err, ENOMEM, "allocate");
   return seccomp_filter_build_cached (s, cache, out, err);
 }

@@ -398,7 +398,7 @@ EOF
   [ "$status" -ne 0 ]
   [ ! -e "$B/rootfs/tmp/denied" ]
   oci delete -f "$ID"
-  rm -rf "$ROOT/seccomp-cache" # compiled filters, kept across containers
+  rm -rf "$ROOT/.seccomp-cache" # compiled filters, kept across containers
   assert_clean
 }
 
@@ -428,7 +428,7 @@ EOF
   [ "$(jq -r .nfds "$TMP/exec-state")" = 1 ]
   kill "$agent2" 2>/dev/null || true
   oci delete -f "$ID"
-  rm -rf "$ROOT/seccomp-cache"
+  rm -rf "$ROOT/.seccomp-cache"
   assert_clean
 }
 

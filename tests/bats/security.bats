@@ -10,7 +10,7 @@ PROBE=${TOP_BUILDDIR:-.}/tests/helpers/sec-probe
 # The compiled-filter cache under --root is meant to stay; not a leak.
 eval "$(declare -f assert_clean | sed '1s/^assert_clean/lifecycle_assert_clean/')"
 assert_clean() {
-  rm -rf "$ROOT/seccomp-cache"
+  rm -rf "$ROOT/.seccomp-cache"
   lifecycle_assert_clean
 }
 
@@ -213,8 +213,8 @@ seccomp_rules() {
     [ "${lines[2]}" = blocked ]
   done
   # compiled once, then read from the cache under --root
-  [ -n "$(ls -A "$ROOT/seccomp-cache")" ]
-  rm -rf "$ROOT/seccomp-cache"
+  [ -n "$(ls -A "$ROOT/.seccomp-cache")" ]
+  rm -rf "$ROOT/.seccomp-cache"
   assert_clean
 }
 
