@@ -64,6 +64,15 @@ if ! "$val/run.sh" --runtime "$top/build/ocirun" --known "$val/known/host.txt" \
 fi
 grep -E '^(assertions|programs):' build/validation.log | sed 's/^/oci-validation /' || true
 
+# 5. Engines end to end: a private podman (through conmon) and a private
+#    containerd drive this ocirun.
+if ! tests/engines/run.sh --runtime "$top/build/ocirun" >build/engines.log 2>&1; then
+  echo "=== engine suite failed:"
+  grep -v '^ok' build/engines.log | tail -80
+  status=1
+fi
+grep -E '^engines:' build/engines.log || true
+
 for log in build/test-suite.log build-asan/test-suite.log; do
   if grep -q '^FAIL\|^ERROR' "$log"; then
     echo "=== failures in $log"

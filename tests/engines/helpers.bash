@@ -187,8 +187,10 @@ wait_for() {
   "$@"
 }
 
+# No container state in a runtime root: dot entries are the runtime's own
+# caches (ocirun's .seccomp-cache), kept across containers by design.
 dir_empty() {
-  [ -d "$1" ] && [ -z "$(ls -A "$1")" ]
+  [ -d "$1" ] && [ -z "$(ls "$1")" ]
 }
 
 process_gone() {
