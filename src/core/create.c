@@ -227,6 +227,11 @@ release_init (struct creation *cr, ocirun_error_t *err)
   if (cr->helper > 0)
     while (waitpid (cr->helper, NULL, 0) < 0 && errno == EINTR)
       ;
+  /* execCPUAffinity.initial holds until the cgroup (and later .final)
+   * decide: applied before the init joins the container's cgroup. */
+  if (cr->config->process && cr->config->process->exec_cpu_affinity_initial
+      && process_set_cpu_affinity (cr->pid, cr->config->process->exec_cpu_affinity_initial, err) < 0)
+    return -1;
   if (cgroup_enter (cr->cgroups, cr->pid, err) < 0)
     return -1;
   if (!ns_needs_intermediate (cr->config) && (ns_new_flags (cr->config) & ns_clone_flag (OCI_NS_USER))

@@ -270,3 +270,17 @@ teardown() {
   oci delete "$ID"
   assert_clean
 }
+
+@test "execCPUAffinity.initial: the init starts on those CPUs, .final overrides at exec" {
+  [ "$(nproc --all)" -ge 2 ] || skip "needs two CPUs"
+  bundle_args "$B" sh -c 'grep Cpus_allowed_list /proc/self/status'
+  bundle_jq "$B" '.process.execCPUAffinity = {"initial": "1"}'
+  run oci run -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'Cpus_allowed_list:\t1')" ]
+  bundle_jq "$B" '.process.execCPUAffinity = {"initial": "1", "final": "0"}'
+  run oci run -b "$B" "$ID-2"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'Cpus_allowed_list:\t0')" ]
+  assert_clean
+}
