@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "oci-spec/config-internal.h"
 
@@ -133,6 +134,24 @@ has_key (yajl_val node, const char *key)
   return false;
 }
 
+/* Podman sends the file-type bits too (8630 == 020666, S_IFCHR|0666); runc
+ * and crun accept that and mknod with the permission bits.  Keep those
+ * (07777); a type that contradicts `type`, or bits no mode has, is wrong. */
+static int
+check_file_mode (oci_device *d, jw_ctx *ctx)
+{
+  uint32_t fmt = d->file_mode & S_IFMT;
+  uint32_t want = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+
+  if (d->file_mode > (S_IFMT | 07777))
+    return jw_fail (ctx, "fileMode", "%u is not a file mode", (unsigned) d->file_mode);
+  if (fmt != 0 && fmt != want)
+    return jw_fail (ctx, "fileMode", "0%o has a file type other than device type '%c'", (unsigned) d->file_mode,
+                    d->type);
+  d->file_mode &= 07777;
+  return 0;
+}
+
 static int
 check_device (void *obj, yajl_val node, jw_ctx *ctx)
 {
@@ -141,8 +160,8 @@ check_device (void *obj, yajl_val node, jw_ctx *ctx)
     return jw_fail (ctx, "major", "missing required field (device type '%c')", d->type);
   if (d->type != 'p' && !has_key (node, "minor"))
     return jw_fail (ctx, "minor", "missing required field (device type '%c')", d->type);
-  if (d->has_file_mode && d->file_mode > 0777)
-    return jw_fail (ctx, "fileMode", "%u is not a permission mode (0 to 511, i.e. 0777)", (unsigned) d->file_mode);
+  if (d->has_file_mode && check_file_mode (d, ctx) < 0)
+    return -1;
   return 0;
 }
 
@@ -239,13 +258,15 @@ check_seccomp (void *obj, yajl_val node, jw_ctx *ctx)
   if (s->has_default_errno_ret && !action_takes_errno (s->default_action))
     return jw_fail (ctx, "defaultErrnoRet", "not allowed with defaultAction %s",
                     oci_seccomp_action_name (s->default_action));
+  if (!s->has_default_action && s->syscalls_len)
+    return jw_fail (ctx, "defaultAction", "required when syscalls are given");
   if (s->listener_metadata && s->listener_path == NULL)
     return jw_fail (ctx, "listenerMetadata", "not allowed without listenerPath");
   return 0;
 }
 
 static const jw_field seccomp_fields[] = {
-  JW_F (oci_seccomp, "defaultAction", JW_ENUM, default_action, .flags = JW_REQUIRED, .aux = seccomp_actions),
+  JW_FH (oci_seccomp, "defaultAction", JW_ENUM, default_action, has_default_action, .aux = seccomp_actions),
   JW_FH (oci_seccomp, "defaultErrnoRet", JW_UINT32, default_errno_ret, has_default_errno_ret),
   JW_F (oci_seccomp, "architectures", JW_STRV, architectures, .aux = seccomp_archs),
   JW_F (oci_seccomp, "flags", JW_STRV, flags, .aux = seccomp_flags),

@@ -113,12 +113,9 @@ struct seccomp_flag
   unsigned int api;    /* libseccomp API level that can set it; 0: none can */
 };
 
-/* libseccomp 2.6 (API level 7) added the wait-killable attribute. */
-#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
-# define WAIT_KILLABLE_API 7
-#else
-# define WAIT_KILLABLE_API 0
-#endif
+/* ocirun passes WAIT_KILLABLE_RECV to seccomp(2) itself
+ * (src/linux/seccomp-load.c): it needs the kernel, not libseccomp 2.6. */
+#define WAIT_KILLABLE_API 1
 
 static const struct seccomp_flag seccomp_flags[] = {
   { "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC, 2 },

@@ -203,8 +203,11 @@ finish (FILE *f, char **buf, size_t *buf_len, int ret, char **out, size_t *len, 
   return 0;
 }
 
-int
-oci_state_generate (const oci_state *s, char **out, size_t *len, ocirun_error_t *err)
+typedef int (*state_writer) (FILE *f, const struct layout *l, const oci_state *s);
+
+static int
+generate_one (const oci_state *s, state_writer write, const struct layout *l, char **out, size_t *len,
+              ocirun_error_t *err)
 {
   char *buf = NULL;
   size_t buf_len = 0;
@@ -212,7 +215,13 @@ oci_state_generate (const oci_state *s, char **out, size_t *len, ocirun_error_t 
 
   if (f == NULL)
     return ocirun_error (err, errno, "generate the state of `%s`", s->id);
-  return finish (f, &buf, &buf_len, write_state (f, &pretty, s), out, len, "the state document", err);
+  return finish (f, &buf, &buf_len, write (f, l, s), out, len, "the state document", err);
+}
+
+int
+oci_state_generate (const oci_state *s, char **out, size_t *len, ocirun_error_t *err)
+{
+  return generate_one (s, write_state, &pretty, out, len, err);
 }
 
 int
@@ -241,4 +250,40 @@ oci_state_list_generate (const oci_state *states, size_t n, char **out, size_t *
     }
   fputc ('\n', f);
   return finish (f, &buf, &buf_len, ret, out, len, "the container list", err);
+}
+
+/* Only the runtime-spec's state (state-schema.json), compact, as runc
+ * marshals specs.State for its hooks: no rootfs/created/owner, and no pid
+ * when there is none. */
+static int
+write_spec_state (FILE *f, const struct layout *l, const oci_state *s)
+{
+  fputc ('{', f);
+  write_key (f, l, l->member, true, "ociVersion");
+  write_string (f, s->oci_version);
+  write_key (f, l, l->member, false, "id");
+  write_string (f, s->id);
+  write_key (f, l, l->member, false, "status");
+  write_string (f, s->status);
+  if (s->pid > 0)
+    {
+      write_key (f, l, l->member, false, "pid");
+      fprintf (f, "%d", (int) s->pid);
+    }
+  write_key (f, l, l->member, false, "bundle");
+  write_string (f, s->bundle);
+  if (s->annotations && s->annotations->len > 0)
+    {
+      write_key (f, l, l->member, false, "annotations");
+      if (write_annotations (f, l, s->annotations) < 0)
+        return -1;
+    }
+  fprintf (f, "%s}", l->last);
+  return 0;
+}
+
+int
+oci_state_spec_generate (const oci_state *s, char **out, size_t *len, ocirun_error_t *err)
+{
+  return generate_one (s, write_spec_state, &compact, out, len, err);
 }

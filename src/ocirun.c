@@ -25,6 +25,7 @@ static const struct ocirun_command commands[] = {
   { "create", "create a container", cmd_create },
   { "delete", "delete any resources held by the container often used with detached container", cmd_delete },
   { "events", "display container events such as OOM notifications, cpu, memory, and IO usage statistics", cmd_events },
+  { "exec", "execute new process inside the container", cmd_exec },
   { "features", "show the enabled features", cmd_features },
   { "kill", "kill sends the specified signal (default: SIGTERM) to the container's init process", cmd_kill },
   { "list", "lists containers started by ocirun with the given root", cmd_list },
@@ -208,13 +209,16 @@ main (int argc, char **argv)
         return fail (&err, true);
       /* Commands that start a process in a container run from a sealed
        * copy of this binary (CVE-2019-5736). */
-      if ((cmd->run == cmd_create || cmd->run == cmd_run) && ensure_sealed_exe (argv, &err) < 0)
+      if ((cmd->run == cmd_create || cmd->run == cmd_run || cmd->run == cmd_exec) && ensure_sealed_exe (argv, &err) < 0)
         return fail (&err, true);
       ret = cmd->run (&g, argc - first, argv + first, &err);
     }
   else
     ret = ocirun_error (&err, 0, "unknown command `%s`", argv[first]);
   if (ret < 0)
-    return fail (&err, true);
+    {
+      fail (&err, true);
+      return g.fail_status ? g.fail_status : 1;
+    }
   return ret;
 }

@@ -52,7 +52,34 @@ asan_tests=check
    OCIRUN_CONCURRENCY_ROUNDS=2 make -j"$jobs" "$asan_tests") || status=1
 read -r p2 f2 s2 < <(summary build-asan/test-suite.log)
 
-# 3. The fault-injection build (OCIRUN_FAULT kills ocirun at named points):
+# 3. The release tarball builds and passes its own tests (make distcheck).
+if ! (cd build && make -j"$jobs" distcheck >distcheck.log 2>&1); then
+  echo "=== make distcheck failed:"
+  tail -50 build/distcheck.log
+  status=1
+fi
+
+# 4. The OCI runtime-tools validation suite (built from Debian's sources);
+#    every failure must be listed, with its evidence, in known/*.txt.
+val=tests/oci-validation
+if ! "$val/run.sh" --runtime "$top/build/ocirun" --known "$val/known/host.txt" \
+     --known "$val/known/test-defects.txt" --known "$val/known/ocirun.txt" >build/validation.log 2>&1; then
+  echo "=== OCI validation suite failed:"
+  grep -v '^ok' build/validation.log | tail -80
+  status=1
+fi
+grep -E '^(assertions|programs):' build/validation.log | sed 's/^/oci-validation /' || true
+
+# 5. Engines end to end: a private podman (through conmon) and a private
+#    containerd drive this ocirun.
+if ! tests/engines/run.sh --runtime "$top/build/ocirun" >build/engines.log 2>&1; then
+  echo "=== engine suite failed:"
+  grep -v '^ok' build/engines.log | tail -80
+  status=1
+fi
+grep -E '^engines:' build/engines.log || true
+
+# 6. The fault-injection build (OCIRUN_FAULT kills ocirun at named points):
 # tests/bats/faults.bats against it, with the release build to show that
 # one ignores the variable.
 rm -rf build-fault && mkdir build-fault

@@ -308,6 +308,9 @@ typedef struct {
 } oci_seccomp_syscall;
 
 typedef struct {
+  /* runc: no defaultAction and no syscalls ("seccomp": {}) means no
+   * filter at all; no defaultAction with syscalls is an error. */
+  bool has_default_action;
   int default_action; /* enum oci_seccomp_action */
   bool has_default_errno_ret;
   uint32_t default_errno_ret;

@@ -43,4 +43,10 @@ int oci_state_generate (const oci_state *s, char **out, size_t *len, ocirun_erro
  * (runc encodes its empty list as null). */
 int oci_state_list_generate (const oci_state *states, size_t n, char **out, size_t *len, ocirun_error_t *err);
 
+/* What hooks read on stdin: the runtime-spec's state only (ociVersion, id,
+ * status, pid when > 0, bundle, annotations when non-empty), one compact
+ * line without a newline; rootfs, created, owner and the exit fields are
+ * left out. */
+int oci_state_spec_generate (const oci_state *s, char **out, size_t *len, ocirun_error_t *err);
+
 #endif

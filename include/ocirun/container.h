@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "oci-spec/config.h"
 #include "oci-spec/state.h"
 #include "ocirun/error.h"
 
@@ -43,6 +44,32 @@ int container_start (const char *root, const char *id, ocirun_error_t *err);
 int container_run (const struct container_create_opts *opts, bool keep, int *exit_code, ocirun_error_t *err);
 int container_kill (const char *root, const char *id, int sig, bool all, ocirun_error_t *err);
 int container_delete (const char *root, const char *id, bool force, ocirun_error_t *err);
+
+/* `exec`: a new process in a running (or created) container. */
+struct container_exec_opts
+{
+  const char *root; /* absolute */
+  const char *id;
+  const oci_process *process; /* what to run; its terminal field asks for a pty */
+  const char *console_socket; /* with process->terminal and detach */
+  const char *pid_file;
+  const char *const *cgroups; /* --cgroup values ([CTRL[,CTRL]:]PATH), NULL-terminated; NULL: none */
+  int preserve_fds;
+  bool detach;
+  bool ignore_paused;
+};
+
+/* The config.json the container was created with (the copy in its state
+ * directory, not the bundle's current file). */
+int container_load_config (const char *root, const char *id, oci_config **config, ocirun_error_t *err);
+
+/* Start opts->process inside the container: its init's namespaces, root
+ * and cgroup, with the config's seccomp profile.  Returns once the
+ * process exec'd (detach; *exit_code 0) or once it exited (foreground:
+ * *exit_code as a shell reports it, signals forwarded, the pty relayed).
+ * An exec that fails inside the container (args[0] missing, a missing
+ * cwd) returns -1 with its error; nothing is left running. */
+int container_exec (const struct container_exec_opts *opts, int *exit_code, ocirun_error_t *err);
 
 /* The state document of one container, or all of them (sorted by id).
  * container_info_free releases what the oci_state fields point to. */

@@ -4,7 +4,8 @@
  *
  * Order in the init (after namespaces exist and id maps are written):
  *   linux_set_hostname -> rootfs_setup -> terminal_setup (if terminal)
- *   -> [wait for start] -> process_apply -> process_exec            */
+ *   -> process_security_apply (process_apply + LSM labels + seccomp)
+ *   -> [READY; wait for start] -> process_exec                       */
 #ifndef OCIRUN_LINUX_H
 #define OCIRUN_LINUX_H
 
@@ -39,15 +40,26 @@ int linux_set_hostname (const oci_config *config, ocirun_error_t *err);
 /* src/linux/rootfs.c: propagation, bind the rootfs, config.mounts, /dev,
  * pivot_root (or chroot), process.cwd created if missing (as runc does),
  * linux.sysctl (validated first: a key of a namespace the container does
- * not have is an error), maskedPaths, readonlyPaths, root.readonly.  On return the process's
+ * not have is an error), maskedPaths, readonlyPaths, root.readonly.
+ * Without a mount namespace: only a chroot, and any mount is an error.
+ * Every path inside the rootfs is resolved there (openat2 RESOLVE_IN_ROOT,
+ * or a checked walk where openat2 is missing).  On return the process's
  * root and cwd are the container's "/". */
 int rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err);
+
+/* src/linux/sysctl.c: linux.sysctl checked by create before anything is
+ * made, in the runtime's namespaces: runc's namespace rules, plus net.*
+ * refused when the network namespace "joined" by path is our own. */
+int sysctl_validate_host (const oci_config *config, ocirun_error_t *err);
 
 /* src/linux/terminal.c: open a pty inside the container (after /dev/pts
  * exists), send the master over the connected unix socket console_fd
  * (SCM_RIGHTS), apply consoleSize, make the slave the controlling
  * terminal and stdio, bind it to /dev/console. */
 int terminal_setup (const oci_process *process, int console_fd, ocirun_error_t *err);
+/* Added for exec: the same without touching /dev/console (it stays the
+ * init's terminal). */
+int terminal_attach (const oci_process *process, int console_fd, ocirun_error_t *err);
 
 /* src/linux/process.c: everything between start and exec: rlimits,
  * oomScoreAdj, ioPriority, scheduler, personality, execCPUAffinity,
@@ -68,6 +80,36 @@ struct process_seccomp_hook
 };
 int process_apply_with_seccomp (const oci_config *config, const oci_process *process,
                                 const struct process_seccomp_hook *hook, ocirun_error_t *err);
+
+/* Added for security (src/linux/security.c): everything the process gets
+ * before execve, the same code for create's init and for exec -- the LSM
+ * exec labels (process.apparmorProfile, process.selinuxLabel: lsm.h),
+ * then process_apply with the seccomp filter loaded at runc's point (see
+ * process_apply_with_seccomp and seccomp.h).  `seccomp` is the filter
+ * built before clone/fork on the host side (seccomp_filter_build_cached),
+ * NULL when the config has none.  With a NOTIFY filter, notify_handover
+ * is called right after the load with the listener fd (O_CLOEXEC; it is
+ * closed again on return): it must give the runtime process a copy (the
+ * init writes the fd number on its sync socket and waits for the ack,
+ * the parent takes it with pidfd_getfd) -- a NOTIFY filter without a
+ * handover is an error.  Only process_exec may follow. */
+struct seccomp_compiled;
+struct process_security
+{
+  const struct seccomp_compiled *seccomp;
+  int (*notify_handover) (void *data, int listener_fd, ocirun_error_t *err);
+  void *data;
+};
+int process_security_apply (const oci_config *config, const oci_process *process,
+                            const struct process_security *sec, ocirun_error_t *err);
+
+/* Added for security (src/linux/keyring.c): join a new session keyring
+ * "_ses.<id>" (runc's name), labelled with selinux_label when SELinux is
+ * enabled, and let the possessor's user search it (any user with a user
+ * namespace), as runc does.  A kernel without keyrings (ENOSYS) or that
+ * refuses keyctl (EACCES/EPERM, e.g. under another runtime's seccomp
+ * profile) is not an error. */
+int keyring_join_session (const char *id, bool userns, const char *selinux_label, ocirun_error_t *err);
 
 /* Added: set the CPU affinity of `pid` (0: the caller) to a CPU list
  * ("0-3,7"); NULL or "" does nothing.  process_apply applies

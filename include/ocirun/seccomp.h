@@ -87,7 +87,7 @@ int seccomp_filter_build (const oci_seccomp *s, struct seccomp_compiled **out, o
  * profile).  cache_dir is created (0700) if needed; a damaged or foreign
  * entry is ignored and rewritten; a cache that cannot be written is only
  * a debug line.  Entries are trusted: cache_dir must be writable by the
- * runtime's user only, e.g. "<--root>/seccomp-cache". */
+ * runtime's user only, e.g. "<--root>/.seccomp-cache". */
 int seccomp_filter_build_cached (const oci_seccomp *s, const char *cache_dir, struct seccomp_compiled **out,
                                  ocirun_error_t *err);
 

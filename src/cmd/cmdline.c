@@ -234,7 +234,7 @@ check_operands (const struct cmdline_command *cmd, char **argv, int first, int a
     return 0;
   if (max == 0)
     return ocirun_error (err, 0, "`%s` takes no arguments, got `%s`", argv[0], argv[first]);
-  if (count > max)
+  if (max >= 0 && count > max)
     return ocirun_error (err, 0, "`%s` takes at most %d argument%s, got `%s` too", argv[0], max, plural (max),
                          argv[first + max]);
   if (min == max)

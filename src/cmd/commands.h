@@ -17,6 +17,9 @@ struct ocirun_global
   bool debug;
   bool systemd_cgroup;
   const char *rootless; /* "true", "false" or "auto" */
+  /* The exit status when the command returns -1; 0 means 1.  exec sets
+   * 255 once its flags are parsed, as runc's does. */
+  int fail_status;
 };
 
 typedef int (*ocirun_command_fn) (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
@@ -41,6 +44,7 @@ int cmd_run (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err
 int cmd_start (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 int cmd_state (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 int cmd_spec (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
+int cmd_exec (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 int cmd_events (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 int cmd_pause (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);
 int cmd_ps (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err);

@@ -23,8 +23,11 @@
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/fault.h"
+#include "ocirun/linux.h"
 #include "ocirun/log.h"
+#include "ocirun/lsm.h"
 #include "ocirun/namespaces.h"
+#include "ocirun/seccomp.h"
 #include "ocirun/utils.h"
 
 enum container_parent
@@ -59,8 +62,8 @@ kill_and_wait (pid_t pid, uint64_t start_time, ocirun_error_t *err)
   return 0;
 }
 
-static int
-connect_console (const char *path, ocirun_error_t *err)
+int
+console_socket_connect (const char *path, ocirun_error_t *err)
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   cleanup_close int fd = -1;
@@ -149,7 +152,10 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return -1;
   cr->own_dir = true;
   FAULT_POINT ("create:after-state-dir");
-  if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0)
+  if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0 || sysctl_validate_host (cr->config, err) < 0)
+    return -1;
+  if (lsm_check (cr->config->process, cr->config->linux ? cr->config->linux->mount_label : NULL, err) < 0
+      || seccomp_setup_build (cr->config, cr->opts->root, &cr->seccomp, err) < 0)
     return -1;
   if (notify_prepare (cr->dir, cr->config, &cr->notify_socket, err) < 0)
     return -1;
@@ -168,7 +174,7 @@ prepare (struct creation *cr, ocirun_error_t *err)
   FAULT_POINT ("create:after-cgroup");
   if (cr->opts->console_socket)
     {
-      cr->console_fd = connect_console (cr->opts->console_socket, err);
+      cr->console_fd = console_socket_connect (cr->opts->console_socket, err);
       if (cr->console_fd < 0)
         return -1;
     }
@@ -203,7 +209,7 @@ launch (struct creation *cr, ocirun_error_t *err)
   struct init_ctx ctx = {
     .id = cr->opts->id, .bundle = cr->bundle, .rootfs = cr->rootfs, .config = cr->config,
     .console_fd = cr->console_fd, .listen_fds = listen_fds (),
-    .no_pivot = cr->opts->no_pivot, .no_new_keyring = cr->opts->no_new_keyring,
+    .no_pivot = cr->opts->no_pivot, .no_new_keyring = cr->opts->no_new_keyring, .seccomp = cr->seccomp,
   };
 
   ctx.keep_fds = ctx.listen_fds + cr->opts->preserve_fds;
@@ -253,13 +259,46 @@ release_init (struct creation *cr, ocirun_error_t *err)
   if (cr->helper > 0)
     while (waitpid (cr->helper, NULL, 0) < 0 && errno == EINTR)
       ;
+  /* execCPUAffinity.initial holds until the cgroup (and later .final)
+   * decide: applied before the init joins the container's cgroup. */
+  if (cr->config->process && cr->config->process->exec_cpu_affinity_initial
+      && process_set_cpu_affinity (cr->pid, cr->config->process->exec_cpu_affinity_initial, err) < 0)
+    return -1;
   if (cgroup_enter (cr->cgroups, cr->pid, err) < 0)
     return -1;
   FAULT_POINT ("create:after-cgroup-enter");
   if (!ns_needs_intermediate (cr->config) && (ns_new_flags (cr->config) & ns_clone_flag (OCI_NS_USER))
       && ns_write_id_maps (cr->pid, cr->config->linux, err) < 0)
     return -1;
-  return sync_send (cr->sync_fd, SYNC_GO, 0, err);
+  return sync_send (cr->sync_fd, SYNC_GO, cr->pid, err);
+}
+
+/* prestart, then createRuntime, in our (the runtime's) namespaces.  From
+ * here on a failed create goes on to destroy and the poststop hooks. */
+static int
+run_create_hooks (struct creation *cr, ocirun_error_t *err)
+{
+  struct hook_state st = { .id = cr->opts->id, .bundle = cr->bundle, .pid = cr->pid, .cwd = cr->bundle };
+
+  cr->hooks_started = true;
+  if (hooks_run (cr->config, HOOK_PRESTART, &st, err) < 0)
+    return -1;
+  return hooks_run (cr->config, HOOK_CREATE_RUNTIME, &st, err);
+}
+
+static int
+take_seccomp_listener (struct creation *cr, int fd_number, ocirun_error_t *err)
+{
+  const oci_seccomp *s = cr->config->linux ? cr->config->linux->seccomp : NULL;
+  oci_state state = {
+    .oci_version = OCI_SPEC_VERSION, .id = cr->opts->id, .status = "creating", .pid = cr->pid,
+    .bundle = cr->bundle, .rootfs = cr->rootfs, .created = cr->created, .owner = "",
+    .annotations = &cr->config->annotations,
+  };
+
+  if (s == NULL)
+    return ocirun_error (err, 0, "unexpected seccomp listener from the init");
+  return seccomp_setup_take_listener (cr->sync_fd, cr->pid, cr->start_time, fd_number, s, &state, err);
 }
 
 /* Until the shim sent the init's pid, it holds the init's end of the
@@ -300,6 +339,14 @@ drive (struct creation *cr, ocirun_error_t *err)
         case SYNC_PID:
           cr->pid = m.pid;
           if (release_init (cr, err) < 0)
+            return -1;
+          break;
+        case SYNC_SECCOMP_FD:
+          if (take_seccomp_listener (cr, m.pid, err) < 0)
+            return -1;
+          break;
+        case SYNC_HOOKS:
+          if (run_create_hooks (cr, err) < 0 || sync_send (cr->sync_fd, SYNC_HOOKS_DONE, 0, err) < 0)
             return -1;
           break;
         case SYNC_READY:
@@ -356,6 +403,11 @@ abort_creation (struct creation *cr)
   ocirun_error_release (&err);
   if (cr->own_dir && state_remove (cr->dir, &err) < 0)
     ocirun_warn ("cleanup: %s", err->msg);
+  if (cr->hooks_started)
+    {
+      struct hook_state st = { .id = cr->opts->id, .bundle = cr->bundle, .cwd = cr->bundle };
+      hooks_run_poststop (cr->config, &st);
+    }
 }
 
 void
@@ -372,6 +424,7 @@ creation_release (struct creation *cr)
   if (cr->lock_fd >= 0)
     close (cr->lock_fd);
   oci_config_free (cr->config);
+  seccomp_compiled_free (cr->seccomp);
   free (cr->bundle);
   free (cr->rootfs);
   free (cr->notify_socket);

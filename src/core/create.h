@@ -18,10 +18,12 @@ struct creation
   oci_config *config;
   char **cgroups;
   char *notify_socket; /* the caller's NOTIFY_SOCKET */
+  struct seccomp_compiled *seccomp; /* linux.seccomp, built before the clone */
   pid_t pid;    /* the init */
   pid_t helper; /* intermediate process, reaped once it sent the pid */
   int shim_pidfd; /* the shim, watched until it sent the init's pid */
   uint64_t start_time;
+  bool hooks_started; /* prestart/createRuntime began: a failure runs poststop */
   bool subreaper_if_two_step; /* run --no-subreaper: we still reap our own init */
   char created[64];
 };

@@ -15,6 +15,7 @@
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/fault.h"
+#include "ocirun/log.h"
 #include "ocirun/utils.h"
 
 static int
@@ -37,13 +38,53 @@ kill_leftovers (char **cgroups, ocirun_error_t *err)
   return 0;
 }
 
+/* runc's `delete --force` of an id with no state directory is silent
+ * and succeeds: podman calls it after every failed create. */
+static bool
+container_missing (const char *root, const char *id)
+{
+  cleanup_error ocirun_error_t err = NULL;
+  cleanup_free char *dir = NULL;
+
+  if (state_validate_id (id, &err) < 0)
+    return false;
+  dir = state_dir (root, id);
+  return dir && access (dir, F_OK) < 0 && errno == ENOENT;
+}
+
+/* The copy of config.json in the state dir, read before the dir goes,
+ * when it has poststop hooks. */
+static oci_config *
+poststop_config (const struct container_state *st)
+{
+  cleanup_error ocirun_error_t err = NULL;
+  cleanup_free char *path = NULL;
+  oci_config *config = NULL;
+
+  if (asprintf (&path, "%s/" CONFIG_FILE, st->dir) < 0)
+    return NULL;
+  if (oci_config_parse_file (path, &config, &err) < 0)
+    {
+      cleanup_free char *msg = ocirun_error_format (err);
+      ocirun_warn ("container `%s`: no poststop hooks run: %s", st->id, msg);
+      return NULL;
+    }
+  if (hooks_any (config, HOOK_POSTSTOP))
+    return config;
+  oci_config_free (config);
+  return NULL;
+}
+
 int
 container_delete (const char *root, const char *id, bool force, ocirun_error_t *err)
 {
   cleanup_state struct container_state st = { 0 };
   cleanup_close int lock_fd = -1;
+  cleanup_oci_config oci_config *config = NULL;
   enum container_status status;
 
+  if (force && container_missing (root, id))
+    return 0;
   if (state_lock (root, id, &lock_fd, err) < 0)
     return -1;
   if (state_load (root, id, &st, err) < 0)
@@ -67,5 +108,15 @@ container_delete (const char *root, const char *id, bool force, ocirun_error_t *
   if (kill_leftovers (st.cgroups, err) < 0 || cgroup_destroy (st.cgroups, err) < 0)
     return -1;
   FAULT_POINT ("delete:after-cgroup-destroy");
-  return state_remove (st.dir, err);
+  config = poststop_config (&st);
+  if (state_remove (st.dir, err) < 0)
+    return -1;
+  if (config)
+    {
+      struct hook_state hs = { .id = id, .bundle = st.bundle, .cwd = st.bundle };
+      close (lock_fd);
+      lock_fd = -1;
+      hooks_run_poststop (config, &hs);
+    }
+  return 0;
 }

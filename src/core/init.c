@@ -27,9 +27,6 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
-#ifndef KEYCTL_JOIN_SESSION_KEYRING
-#define KEYCTL_JOIN_SESSION_KEYRING 1
-#endif
 
 struct ocirun_clone_args
 {
@@ -85,15 +82,6 @@ check_executable (const oci_process *p, ocirun_error_t *err)
   return ocirun_error (err, 0, "process.args[0] `%s`: executable file not found in $PATH", arg0);
 }
 
-static int
-join_session_keyring (const char *id, ocirun_error_t *err)
-{
-  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, id) < 0 && errno != ENOSYS && errno != EACCES
-      && errno != EPERM)
-    return ocirun_error (err, errno, "join a new session keyring");
-  return 0;
-}
-
 /* In a user namespace our host ids are unmapped: become its root (the
  * maps are written by now), keeping the namespace's full capabilities. */
 static int
@@ -111,10 +99,13 @@ static int
 init_setup (struct init_ctx *ctx, ocirun_error_t *err)
 {
   oci_config *c = ctx->config;
-  struct rootfs_options ro = { .bundle = ctx->bundle, .rootfs = ctx->rootfs, .no_pivot = ctx->no_pivot };
+  struct rootfs_options ro = { .bundle = ctx->bundle, .rootfs = ctx->rootfs, .no_pivot = ctx->no_pivot,
+                               .before_pivot = hooks_before_pivot, .before_pivot_data = ctx };
+  struct sync_msg go;
 
-  if (sync_expect (ctx->sync_fd, SYNC_GO, NULL, err) < 0)
+  if (sync_expect (ctx->sync_fd, SYNC_GO, &go, err) < 0)
     return -1;
+  ctx->host_pid = go.pid;
   if (setsid () < 0)
     return ocirun_error (err, errno, "setsid");
   if (ns_has (c, OCI_NS_USER) && become_userns_root (err) < 0)
@@ -123,7 +114,9 @@ init_setup (struct init_ctx *ctx, ocirun_error_t *err)
    * the root of the new cgroup namespace. */
   if ((ns_new_flags (c) & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
     return ocirun_error (err, errno, "unshare the cgroup namespace");
-  if (!ctx->no_new_keyring && join_session_keyring (ctx->id, err) < 0)
+  if (!ctx->no_new_keyring
+      && keyring_join_session (ctx->id, ns_has (c, OCI_NS_USER), c->process ? c->process->selinux_label : NULL, err)
+             < 0)
     return -1;
   if (linux_set_hostname (c, err) < 0 || rootfs_setup (c, &ro, err) < 0)
     return -1;
@@ -171,10 +164,10 @@ env_set (oci_process *p, const char *name, int value)
 
 /* Only stdio and the kept fds (3..3+keep-1) may reach the process; the
  * fifo stays open (close-on-exec) to report an exec failure. */
-static int
-prepare_fds (struct init_ctx *ctx, int *fifo, ocirun_error_t *err)
+int
+fds_prepare_for_exec (int keep_fds, int *fifo, ocirun_error_t *err)
 {
-  int first_free = 3 + ctx->keep_fds;
+  int first_free = 3 + keep_fds;
 
   if (*fifo < first_free)
     {
@@ -195,6 +188,46 @@ prepare_fds (struct init_ctx *ctx, int *fifo, ocirun_error_t *err)
   return 0;
 }
 
+/* The init's half of a NOTIFY listener's hand-over (seccomp.h, step 3),
+ * already under the filter: the fd's number goes out with write(2), which
+ * a profile cannot NOTIFY (seccomp_filter_build refuses it, as runc), not
+ * with sync_send's sendto(2); the parent copies the fd with pidfd_getfd
+ * and acks.  The ack is read with read(2), as runc reads its ack. */
+static int
+init_notify_handover (void *data, int listener, ocirun_error_t *err)
+{
+  struct init_ctx *ctx = data;
+  struct sync_msg m = { .type = SYNC_SECCOMP_FD, .pid = listener };
+  ssize_t n;
+
+  if (write (ctx->sync_fd, &m, sizeof (m)) != (ssize_t) sizeof (m))
+    return ocirun_error (err, errno, "send the seccomp listener's fd number");
+  do
+    n = read (ctx->sync_fd, &m, sizeof (m));
+  while (n < 0 && errno == EINTR);
+  if (n != (ssize_t) sizeof (m) || m.type != SYNC_SECCOMP_ACK)
+    return ocirun_error (err, n < 0 ? errno : EPROTO, "wait for the seccomp listener's hand-over");
+  return 0;
+}
+
+/* The process's settings (ids, capabilities, LSM labels, seccomp...) are
+ * applied before READY, as in runc: an error fails create, the listener
+ * reaches the agent while the container is "creating", and only the fifo
+ * open, the fd cleanup and execve run after start. */
+static int
+init_process (struct init_ctx *ctx, ocirun_error_t *err)
+{
+  oci_process *p = ctx->config->process;
+  struct process_security sec = { .seccomp = ctx->seccomp, .notify_handover = init_notify_handover, .data = ctx };
+
+  if (p == NULL)
+    return 0;
+  if (ctx->listen_fds > 0
+      && (env_set (p, "LISTEN_FDS", ctx->listen_fds) < 0 || env_set (p, "LISTEN_PID", (int) getpid ()) < 0))
+    return ocirun_error (err, ENOMEM, "set LISTEN_FDS");
+  return process_security_apply (ctx->config, p, &sec, err);
+}
+
 static int
 init_exec (struct init_ctx *ctx, int *fifo, ocirun_error_t *err)
 {
@@ -202,29 +235,42 @@ init_exec (struct init_ctx *ctx, int *fifo, ocirun_error_t *err)
 
   if (p == NULL)
     return ocirun_error (err, 0, "the config has no process to start");
-  if (ctx->listen_fds > 0
-      && (env_set (p, "LISTEN_FDS", ctx->listen_fds) < 0 || env_set (p, "LISTEN_PID", (int) getpid ()) < 0))
-    return ocirun_error (err, ENOMEM, "set LISTEN_FDS");
-  if (process_apply (ctx->config, p, err) < 0)
-    return -1;
-  if (prepare_fds (ctx, fifo, err) < 0)
+  if (fds_prepare_for_exec (ctx->keep_fds, fifo, err) < 0 || hooks_start_container (ctx, err) < 0)
     return -1;
   return process_exec (p, err);
+}
+
+/* The process may run as a user that cannot search the state dir by now:
+ * reopen the O_PATH fd of the fifo itself through /proc (the fifo is
+ * 0622), as runc does; without /proc, the state dir as before. */
+static int
+open_fifo (struct init_ctx *ctx, int fifo_path)
+{
+  char proc_path[64];
+  int fd;
+
+  snprintf (proc_path, sizeof (proc_path), "/proc/self/fd/%d", fifo_path);
+  fd = open (proc_path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT)
+    fd = openat (ctx->state_dir_fd, FIFO_FILE, O_WRONLY | O_CLOEXEC);
+  return fd;
 }
 
 /* Block until `start` opens the fifo for reading; then exec.  A failure
  * is written into the fifo for `start` to print. */
 static void __attribute__ ((noreturn))
-init_wait_start (struct init_ctx *ctx)
+init_wait_start (struct init_ctx *ctx, int fifo_path)
 {
   cleanup_error ocirun_error_t err = NULL;
   char buf[4096];
   int fifo, len;
 
-  fifo = openat (ctx->state_dir_fd, FIFO_FILE, O_WRONLY | O_CLOEXEC);
+  fifo = open_fifo (ctx, fifo_path);
+  close (fifo_path);
   /* Released: no longer `created`, even if the `start` that released us
    * dies before it removes the fifo (EACCES when our user namespace maps
-   * root elsewhere: then start's own unlink must do). */
+   * root elsewhere, or the process's user cannot write the state dir:
+   * then start's own unlink must do). */
   if (fifo >= 0)
     unlinkat (ctx->state_dir_fd, FIFO_FILE, 0);
   close (ctx->state_dir_fd);
@@ -233,6 +279,9 @@ init_wait_start (struct init_ctx *ctx)
     _exit (1);
   if (init_exec (ctx, &fifo, &err) < 0)
     {
+      buf[0] = FIFO_HOOK_FAILED;
+      if (ctx->start_hook_failed && write_all (fifo, buf, 1) < 0)
+        _exit (2);
       len = ocirun_error_to_buf (err, buf, sizeof (buf));
       if (len > 0 && write_all (fifo, buf, len) < 0)
         _exit (2);
@@ -245,13 +294,20 @@ init_main (struct init_ctx *ctx)
 {
   cleanup_error ocirun_error_t err = NULL;
   sigset_t none;
+  int fifo_path = -1;
 
   /* Not dumpable until exec: no process in the container can open our
    * /proc/PID/exe, fds or memory while we run ocirun's image. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
-  if (init_setup (ctx, &err) < 0)
+  if (init_setup (ctx, &err) == 0)
+    {
+      fifo_path = openat (ctx->state_dir_fd, FIFO_FILE, O_PATH | O_CLOEXEC);
+      if (fifo_path < 0)
+        ocirun_error (&err, errno, "open the exec fifo");
+    }
+  if (err || init_process (ctx, &err) < 0)
     {
       sync_send_error (ctx->sync_fd, err);
       _exit (1);
@@ -259,7 +315,7 @@ init_main (struct init_ctx *ctx)
   if (sync_send (ctx->sync_fd, SYNC_READY, 0, &err) < 0)
     _exit (1);
   close (ctx->sync_fd);
-  init_wait_start (ctx);
+  init_wait_start (ctx, fifo_path);
 }
 
 /* The intermediate process: joins namespaces by path, creates the rest

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "oci-spec/config.h"
+#include "oci-spec/state.h"
 #include "ocirun/container.h"
 #include "ocirun/error.h"
 
@@ -65,6 +66,10 @@ enum sync_type
   SYNC_GO,          /* parent: maps written, cgroup joined: set up */
   SYNC_READY,       /* init: set up, waiting for start */
   SYNC_ERROR,       /* carries an ocirun_error_t */
+  SYNC_SECCOMP_FD,  /* init: my fd number `pid` is the seccomp listener */
+  SYNC_SECCOMP_ACK, /* parent: took a copy with pidfd_getfd */
+  SYNC_HOOKS,       /* init: mounts done, before pivot: run prestart + createRuntime */
+  SYNC_HOOKS_DONE,  /* parent: they succeeded */
 };
 
 struct sync_msg
@@ -96,12 +101,32 @@ struct init_ctx
   int listen_fds;
   bool no_pivot;
   bool no_new_keyring;
+  const struct seccomp_compiled *seccomp; /* built before the clone, or NULL */
+  pid_t host_pid; /* the init's pid as the runtime sees it (from SYNC_GO), for hooks */
+  bool start_hook_failed; /* a startContainer hook failed: start destroys the container */
 };
 
 /* Clone the init (through an intermediate process when the namespaces
  * need one).  Returns the init's pid, or 0 when an intermediate process
  * will send it as SYNC_PID; *helper is that process (0 when none). */
 pid_t init_spawn (struct init_ctx *ctx, pid_t *helper, ocirun_error_t *err);
+/* Right before the exec: fds 3..3+keep_fds-1 are kept for the process,
+ * every other fd but stdio becomes close-on-exec; *report_fd (the channel
+ * an exec failure is written to) is moved above the kept range. */
+int fds_prepare_for_exec (int keep_fds, int *report_fd, ocirun_error_t *err);
+
+/* --- src/core/seccomp-setup.c: linux.seccomp around the init ----------- */
+struct seccomp_compiled;
+/* Before the clone, on the host side: compile linux.seccomp (cached under
+ * <root>/.seccomp-cache).  *out stays NULL without a filter, also for
+ * runc's "no defaultAction and no syscalls" (`"seccomp": {}`). */
+int seccomp_setup_build (const oci_config *config, const char *root, struct seccomp_compiled **out,
+                         ocirun_error_t *err);
+/* Parent side of SYNC_SECCOMP_FD: copy the listener `fd_number` out of
+ * `pid` with pidfd_getfd, ack on sync_fd, send it to listenerPath with
+ * the state document `state` (status "creating"). */
+int seccomp_setup_take_listener (int sync_fd, pid_t pid, uint64_t start_time, int fd_number,
+                                 const oci_seccomp *seccomp, const oci_state *state, ocirun_error_t *err);
 
 /* --- src/core/shim.c -------------------------------------------------------- */
 /* Fork the detached shim, which spawns the init and stays its parent.
@@ -121,10 +146,21 @@ struct console_proxy
 };
 
 int console_recv_master (int sock, ocirun_error_t *err);
+/* src/core/create.c: a connected --console-socket (close-on-exec). */
+int console_socket_connect (const char *path, ocirun_error_t *err);
 void console_proxy_start (struct console_proxy *p, int master);
 int console_proxy_io (struct console_proxy *p, short stdin_events, short master_events);
 void console_resize (struct console_proxy *p);
 void console_proxy_stop (struct console_proxy *p);
+
+/* --- src/core/run.c: a foreground process ------------------------------- */
+/* Block every signal but the synchronous faults (before the fork, so none
+ * is lost; the child unblocks them) and return a signalfd for them. */
+int foreground_signals (ocirun_error_t *err);
+/* Forward the signals read from the signalfd sfd to the pidfd, relay the
+ * pty when console is given, reap children until `pid` is reaped. */
+int foreground_wait (pid_t pid, int pidfd, int sfd, struct console_proxy *console, int *status,
+                     ocirun_error_t *err);
 
 /* --- src/core/notify.c: NOTIFY_SOCKET ------------------------------------ */
 /* At create: when the caller has NOTIFY_SOCKET, mount our socket's
@@ -134,6 +170,45 @@ int notify_prepare (const char *state_dir, oci_config *config, char **host_socke
 int notify_listen (const char *state_dir, ocirun_error_t *err);
 /* After the exec: wait for READY=1, then tell the caller's socket. */
 int notify_relay (int fd, int pidfd, pid_t pid, const char *host_socket, ocirun_error_t *err);
+
+/* --- src/core/hooks.c: config.hooks ------------------------------------- */
+enum hook_kind
+{
+  HOOK_PRESTART,
+  HOOK_CREATE_RUNTIME,
+  HOOK_CREATE_CONTAINER,
+  HOOK_START_CONTAINER,
+  HOOK_POSTSTART,
+  HOOK_POSTSTOP,
+};
+
+struct hook_state
+{
+  const char *id;
+  const char *bundle;
+  pid_t pid;                /* the init, as the runtime sees it; not shown to poststop */
+  const char *cwd;          /* the hook's working directory; NULL: ours */
+  char **default_env;       /* env of a hook without "env"; NULL: ours */
+};
+
+bool hooks_any (const oci_config *c, enum hook_kind kind);
+/* Run one kind's hooks in order with the state on stdin; the first that
+ * fails to start, exits non-zero, dies or passes its timeout (it is then
+ * killed) is the error, naming the kind, index and path. */
+int hooks_run (const oci_config *c, enum hook_kind kind, const struct hook_state *st, ocirun_error_t *err);
+/* Every poststop hook runs; a failure is a warning only. */
+void hooks_run_poststop (const oci_config *c, const struct hook_state *st);
+/* Whether the init stops before pivot_root for the create-time hooks
+ * (SYNC_HOOKS): prestart, createRuntime, createContainer or poststop
+ * (which a failure from then on runs) exist. */
+bool hooks_create_sync (const oci_config *c);
+/* rootfs_options.before_pivot of the init (data: struct init_ctx): the
+ * parent runs prestart and createRuntime, then createContainer here. */
+int hooks_before_pivot (void *data, ocirun_error_t *err);
+/* In the init at start, right before the exec. */
+int hooks_start_container (struct init_ctx *ctx, ocirun_error_t *err);
+/* In the exec fifo, before the error text: a startContainer hook failed. */
+#define FIFO_HOOK_FAILED '\001'
 
 /* --- src/core/create.c -------------------------------------------------------- */
 /* Kill a recorded process and wait until it is gone. */

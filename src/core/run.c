@@ -55,8 +55,8 @@ reap (pid_t init, int *status)
     }
 }
 
-static int
-wait_init (pid_t pid, int pidfd, int sfd, struct console_proxy *console, int *status, ocirun_error_t *err)
+int
+foreground_wait (pid_t pid, int pidfd, int sfd, struct console_proxy *console, int *status, ocirun_error_t *err)
 {
   for (;;)
     {
@@ -108,7 +108,7 @@ run_created (struct creation *cr, int sfd, bool keep, int *exit_code, ocirun_err
       console_proxy_start (&console, master);
     }
   FAULT_POINT ("run:after-start");
-  ret = wait_init (cr->pid, pidfd, sfd, cr->console_peer >= 0 ? &console : NULL, &status, err);
+  ret = foreground_wait (cr->pid, pidfd, sfd, cr->console_peer >= 0 ? &console : NULL, &status, err);
   console_proxy_stop (&console);
   if (ret < 0)
     return -1;
@@ -122,11 +122,10 @@ run_created (struct creation *cr, int sfd, bool keep, int *exit_code, ocirun_err
 }
 
 int
-container_run (const struct container_create_opts *opts, bool keep, int *exit_code, ocirun_error_t *err)
+foreground_signals (ocirun_error_t *err)
 {
-  struct creation cr __attribute__ ((cleanup (creation_release))) = CREATION_INIT (opts);
-  cleanup_close int sfd = -1;
-  sigset_t all, old;
+  sigset_t all;
+  int sfd;
 
   /* A shell starts background jobs with SIGINT and SIGQUIT ignored: an
    * ignored signal never reaches the signalfd to be forwarded, and the
@@ -143,10 +142,23 @@ container_run (const struct container_create_opts *opts, bool keep, int *exit_co
   sigdelset (&all, SIGBUS);
   sigdelset (&all, SIGFPE);
   sigdelset (&all, SIGILL);
-  sigprocmask (SIG_BLOCK, &all, &old);
+  sigprocmask (SIG_BLOCK, &all, NULL);
   sfd = signalfd (-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0)
     return ocirun_error (err, errno, "signalfd");
+  return sfd;
+}
+
+int
+container_run (const struct container_create_opts *opts, bool keep, int *exit_code, ocirun_error_t *err)
+{
+  struct creation cr __attribute__ ((cleanup (creation_release))) = CREATION_INIT (opts);
+  cleanup_close int sfd = -1;
+
+  /* Blocked before the clone so nothing is lost; the init unblocks them. */
+  sfd = foreground_signals (err);
+  if (sfd < 0)
+    return -1;
   if (!opts->no_subreaper && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     return ocirun_error (err, errno, "become a child subreaper");
   cr.subreaper_if_two_step = opts->no_subreaper;

@@ -40,7 +40,7 @@ drain (int fd, char *buf, size_t size, size_t *used, ocirun_error_t *err)
 }
 
 static int
-wait_exec (int fifo, int pidfd, ocirun_error_t *err)
+wait_exec (int fifo, int pidfd, bool *hook_failed, ocirun_error_t *err)
 {
   char buf[4096];
   size_t used = 0;
@@ -68,12 +68,59 @@ wait_exec (int fifo, int pidfd, ocirun_error_t *err)
     }
   if (used == 0)
     return 0;
-  return ocirun_error_from_buf (err, buf, used);
+  *hook_failed = buf[0] == FIFO_HOOK_FAILED;
+  return ocirun_error_from_buf (err, buf + *hook_failed, used - *hook_failed);
+}
+
+/* A failed startContainer or poststart hook: the container is stopped and
+ * destroyed (runtime.md lifecycle steps 7 and 9 go on at step 12), which
+ * runs the poststop hooks.  The lock must be ours no more. */
+static void
+destroy_after_hook (const char *root, const char *id, int *lock_fd)
+{
+  cleanup_error ocirun_error_t err = NULL;
+
+  close (*lock_fd);
+  *lock_fd = -1;
+  if (container_delete (root, id, true, &err) < 0)
+    {
+      cleanup_free char *msg = ocirun_error_format (err);
+      ocirun_warn ("destroy container `%s` after its failed hook: %s", id, msg);
+    }
+}
+
+static int
+poststart (const char *root, const struct container_state *st, const oci_config *config, int *lock_fd,
+           ocirun_error_t *err)
+{
+  struct hook_state hs = { .id = st->id, .bundle = st->bundle, .pid = st->pid, .cwd = st->bundle };
+
+  if (!hooks_any (config, HOOK_POSTSTART))
+    return 0;
+  /* A hook may well call `ocirun state` or `kill`: not under our lock. */
+  close (*lock_fd);
+  *lock_fd = -1;
+  if (hooks_run (config, HOOK_POSTSTART, &hs, err) == 0)
+    return 0;
+  destroy_after_hook (root, st->id, lock_fd);
+  return -1;
+}
+
+static int
+load_config (const struct container_state *st, oci_config **config, ocirun_error_t *err)
+{
+  cleanup_free char *path = NULL;
+
+  if (asprintf (&path, "%s/" CONFIG_FILE, st->dir) < 0)
+    return ocirun_error (err, ENOMEM, "allocate");
+  return oci_config_parse_file (path, config, err);
 }
 
 int
 container_start (const char *root, const char *id, ocirun_error_t *err)
 {
+  cleanup_oci_config oci_config *config = NULL;
+  bool hook_failed = false;
   cleanup_state struct container_state st = { 0 };
   cleanup_close int lock_fd = -1, fifo = -1, pidfd = -1, notify = -1;
   cleanup_free char *path = NULL;
@@ -95,6 +142,8 @@ container_start (const char *root, const char *id, ocirun_error_t *err)
     return ocirun_error (err, 0, "cannot start container `%s`: its config has no process", id);
   if (asprintf (&path, "%s/" FIFO_FILE, st.dir) < 0)
     return ocirun_error (err, ENOMEM, "allocate");
+  if (load_config (&st, &config, err) < 0)
+    return -1;
   /* The pidfd first: opening the fifo lets the init exec, and a short
    * process may be gone (and reaped) right after. */
   pidfd = pidfd_open_checked (st.pid, st.start_time);
@@ -108,12 +157,17 @@ container_start (const char *root, const char *id, ocirun_error_t *err)
     return ocirun_error (err, errno, "open the exec fifo `%s`", path);
   ocirun_debug ("container `%s`: released the init (pid %d)", id, (int) st.pid);
   FAULT_POINT ("start:after-release");
-  ret = wait_exec (fifo, pidfd, err);
+  ret = wait_exec (fifo, pidfd, &hook_failed, err);
   /* Started or failed: either way it is no longer `created` (the init
-   * removed it already unless a user namespace kept it from it). */
+   * removed it already unless it lacked the permission). */
   unlink (path);
+  if (ret < 0 && hook_failed)
+    destroy_after_hook (root, id, &lock_fd);
+  if (ret == 0)
+    ret = poststart (root, &st, config, &lock_fd, err);
   /* Waiting for READY=1 may take long: other operations may go on. */
-  close (lock_fd);
+  if (lock_fd >= 0)
+    close (lock_fd);
   lock_fd = -1;
   if (ret == 0 && notify >= 0)
     ret = notify_relay (notify, pidfd, st.pid, st.notify_socket, err);

@@ -22,16 +22,18 @@
 int
 state_validate_id (const char *id, ocirun_error_t *err)
 {
-  /* runc's charset: letters, digits, '_', '+', '-', '.'; "." and ".." would
-   * name the root itself or its parent. */
+  /* runc's charset: letters, digits, '_', '+', '-', '.'.  Unlike runc, no
+   * leading dot: "." and ".." would name the root or its parent, and other
+   * dot names are ocirun's own files in the root (the seccomp cache), which
+   * `list` skips. */
   if (id == NULL || *id == '\0')
     return ocirun_error (err, 0, "invalid container id: it is empty");
   for (const char *p = id; *p; p++)
     if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'
           || *p == '+' || *p == '-' || *p == '.'))
       return ocirun_error (err, 0, "invalid container id `%s`: only [A-Za-z0-9_+.-] are allowed", id);
-  if (strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
-    return ocirun_error (err, 0, "invalid container id `%s`", id);
+  if (id[0] == '.')
+    return ocirun_error (err, 0, "invalid container id `%s`: it must not begin with `.`", id);
   return 0;
 }
 

@@ -42,10 +42,18 @@ cap_name_from_value (int value)
   return value >= 0 && value < CAP_TABLE_LEN ? cap_names[value] : NULL;
 }
 
+static int cached_last_cap = -1;
+
+void
+caps_override_last_cap (int last)
+{
+  cached_last_cap = last;
+}
+
 static int
 last_cap (void)
 {
-  static int cached = -1;
+  int cached = cached_last_cap;
   cleanup_file FILE *f = NULL;
 
   if (cached >= 0)
@@ -53,6 +61,7 @@ last_cap (void)
   f = fopen ("/proc/sys/kernel/cap_last_cap", "re");
   if (f == NULL || fscanf (f, "%d", &cached) != 1)
     cached = CAP_LAST_CAP;
+  cached_last_cap = cached;
   return cached;
 }
 

@@ -64,6 +64,7 @@ struct mount_ctx
   int root_fd;         /* O_PATH fd of the (bind-mounted) rootfs */
   const char *bundle;
   bool has_cgroupns;
+  const char *mount_label; /* linux.mountLabel (include/ocirun/lsm.h), or NULL */
   /* The container's user namespace mapping, for idmap without its own. */
   const oci_id_mapping *uid_mappings, *gid_mappings;
   size_t uid_mappings_len, gid_mappings_len;
@@ -128,6 +129,9 @@ int cap_value_from_name (const char *name);
 const char *cap_name_from_value (int value);
 int caps_apply_bounding (const oci_capabilities *caps, ocirun_error_t *err);
 int caps_apply (const oci_capabilities *caps, ocirun_error_t *err);
+/* Tests: act as if /proc/sys/kernel/cap_last_cap said `last` (-1: read
+ * it again), to check the rule for capabilities newer than the kernel. */
+void caps_override_last_cap (int last);
 
 /* ---- the container's /etc/passwd (user.c) ------------------------------ */
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ocirun/cleanup.h"
+#include "ocirun/lsm.h"
 #include "src/linux/internal.h"
 
 #ifndef STATX_MNT_ID
@@ -246,6 +247,24 @@ mount_filesystem (const struct mount_ctx *ctx, const oci_mount *m, const struct 
   return mount_finish (ctx->root_fd, m->destination, opts, target, 0, err);
 }
 
+/* linux.mountLabel: context= in the data, mqueue labelled afterwards. */
+static int
+mount_labelled (const struct mount_ctx *ctx, const oci_mount *m, struct mount_opts *opts, ocirun_error_t *err)
+{
+  cleanup_close int fd = -1;
+  char path[PROC_FD_PATH_MAX];
+
+  if (lsm_mount_data_replace (m->type, ctx->mount_label, &opts->data, err) < 0
+      || mount_filesystem (ctx, m, opts, err) < 0)
+    return -1;
+  if (ctx->mount_label == NULL || m->type == NULL || strcmp (m->type, "mqueue") != 0)
+    return 0;
+  fd = path_open_in_root (ctx->root_fd, m->destination, PATH_NO_CREATE, false, err);
+  if (fd < 0)
+    return -1;
+  return lsm_label_mount (m->type, proc_fd_path (fd, path), ctx->mount_label, err);
+}
+
 int
 mount_entry (const struct mount_ctx *ctx, const oci_mount *m, ocirun_error_t *err)
 {
@@ -264,7 +283,7 @@ mount_entry (const struct mount_ctx *ctx, const oci_mount *m, ocirun_error_t *er
   else if (opts.flags & MS_BIND)
     r = mount_bind (ctx, m, &opts, err);
   else
-    r = mount_filesystem (ctx, m, &opts, err);
+    r = mount_labelled (ctx, m, &opts, err);
   mount_opts_release (&opts);
   return r;
 }

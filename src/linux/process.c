@@ -252,7 +252,10 @@ process_find_executable (const oci_process *p, ocirun_error_t *err)
   const char *file = p->args.len ? p->args.items[0] : "";
   char *path = path_search (file, env_lookup (&p->env, "PATH"));
 
-  if (path == NULL && errno == ENOENT)
+  /* runc's (Go's LookPath's) messages: a path is stat'ed, a name searched. */
+  if (path == NULL && errno == ENOENT && strchr (file, '/'))
+    ocirun_error (err, ENOENT, "exec: \"%s\": stat %s", file, file);
+  else if (path == NULL && errno == ENOENT)
     ocirun_error (err, 0, "exec: \"%s\": executable file not found in $PATH", file);
   else if (path == NULL)
     ocirun_error (err, errno, "exec: \"%s\"", file);

@@ -121,6 +121,7 @@ mount_all (const oci_config *config, const struct rootfs_options *opts, int root
       ctx.uid_mappings_len = config->linux->uid_mappings_len;
       ctx.gid_mappings = config->linux->gid_mappings;
       ctx.gid_mappings_len = config->linux->gid_mappings_len;
+      ctx.mount_label = config->linux->mount_label;
     }
 
   for (size_t i = 0; i < config->mounts_len; i++)
@@ -148,9 +149,16 @@ pivot_into (int root_fd, const char *rootfs, bool no_pivot, ocirun_error_t *err)
     {
       /* pivot_root(".", ".") stacks the old root on top of the new one;
        * detaching it (as a slave, so the host sees nothing) leaves no
-       * directory to keep it in. */
+       * directory to keep it in.  Our cwd is still the new root's, where
+       * "." would name the new root (a last "." crosses no mount) and
+       * make every container mount a slave: work from the old root's. */
+      cleanup_close int old_root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (old_root < 0)
+        return ocirun_error (err, errno, "open `/`");
       if (syscall (SYS_pivot_root, ".", ".") < 0)
         return ocirun_error (err, errno, "pivot_root to `%s`", rootfs);
+      if (fchdir (old_root) < 0)
+        return ocirun_error (err, errno, "chdir to the old root");
       if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
         return ocirun_error (err, errno, "make the old root a slave");
       if (umount2 (".", MNT_DETACH) < 0)

@@ -105,8 +105,8 @@ bind_console (const char *slave_name, ocirun_error_t *err)
   return 0;
 }
 
-int
-terminal_setup (const oci_process *process, int console_fd, ocirun_error_t *err)
+static int
+open_send_attach (const oci_process *process, int console_fd, bool console, ocirun_error_t *err)
 {
   cleanup_close int master = -1;
   cleanup_close int slave = -1;
@@ -117,9 +117,21 @@ terminal_setup (const oci_process *process, int console_fd, ocirun_error_t *err)
   slave = open (slave_name, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0)
     return ocirun_error (err, errno, "open `%s`", slave_name);
-  if (bind_console (slave_name, err) < 0)
+  if (console && bind_console (slave_name, err) < 0)
     return -1;
   if (send_fd (console_fd, master, slave_name, err) < 0)
     return -1;
   return make_controlling (slave, process, err);
+}
+
+int
+terminal_setup (const oci_process *process, int console_fd, ocirun_error_t *err)
+{
+  return open_send_attach (process, console_fd, true, err);
+}
+
+int
+terminal_attach (const oci_process *process, int console_fd, ocirun_error_t *err)
+{
+  return open_send_attach (process, console_fd, false, err);
 }

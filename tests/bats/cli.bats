@@ -334,7 +334,8 @@ bash_complete ()
 @test "zsh and fish completions parse and know every command's flags" {
   for cmd in $(commands); do
     for flag in $(help_flags "$cmd" | grep '^--' | grep -v '^--help$'); do
-      grep -q -- "'$flag[=[]" "$TOP_SRCDIR/completions/_ocirun" || grep -q -- "{$flag[=,]" "$TOP_SRCDIR/completions/_ocirun"
+      # '--flag=[...]', '*--flag=[...]' (repeatable) or {--flag=,-f+}
+      grep -q -- "'\*\?$flag[=[]" "$TOP_SRCDIR/completions/_ocirun" || grep -q -- "{$flag[=,]" "$TOP_SRCDIR/completions/_ocirun"
       grep -q -- "__fish_seen_subcommand_from [a-z ]*$cmd.* -l ${flag#--} " "$TOP_SRCDIR/completions/ocirun.fish"
     done
   done

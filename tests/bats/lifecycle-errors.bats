@@ -21,8 +21,8 @@ teardown() {
   done
 }
 
-@test "invalid ids: slash, dot-dot, empty, other characters" {
-  for id in a/b .. "" "a b" "x:y" "../etc"; do
+@test "invalid ids: slash, dot-dot, leading dot, empty, other characters" {
+  for id in a/b .. .seccomp-cache .x "" "a b" "x:y" "../etc"; do
     run oci create -b "$B" "$id"
     assert_fails_cleanly "container id"
     run oci state "$id"

@@ -208,11 +208,11 @@ teardown() {
   # /proc/keys is masked inside the default config: look from the host.
   bundle_args "$B" sleep 100
   oci create -b "$B" "$ID"
-  grep -q " $ID: " /proc/keys
+  grep -q " _ses.$ID: " /proc/keys
   oci delete "$ID"
   # another id: the first keyring is garbage-collected asynchronously
   oci create --no-new-keyring -b "$B" "$ID-nk"
-  ! grep -q " $ID-nk: " /proc/keys
+  ! grep -q " _ses.$ID-nk: " /proc/keys
   oci delete "$ID-nk"
   assert_clean
 }
@@ -268,5 +268,19 @@ teardown() {
   [ "$status" -ne 0 ]
   [[ "$output" == *"Read-only file system"* ]] || [[ "$output" == *"busy"* ]]
   oci delete "$ID"
+  assert_clean
+}
+
+@test "execCPUAffinity.initial: the init starts on those CPUs, .final overrides at exec" {
+  [ "$(nproc --all)" -ge 2 ] || skip "needs two CPUs"
+  bundle_args "$B" sh -c 'grep Cpus_allowed_list /proc/self/status'
+  bundle_jq "$B" '.process.execCPUAffinity = {"initial": "1"}'
+  run oci run -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'Cpus_allowed_list:\t1')" ]
+  bundle_jq "$B" '.process.execCPUAffinity = {"initial": "1", "final": "0"}'
+  run oci run -b "$B" "$ID-2"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'Cpus_allowed_list:\t0')" ]
   assert_clean
 }

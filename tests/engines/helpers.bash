@@ -75,7 +75,9 @@ engines_cgroup_dirs() {
 # (GROUP: containerd's namespace), made in setup_file; the runtime keeps a
 # dir per container in it.
 engines_state_entries() {
-  find "$ENGINES_STATE" -mindepth 3 -maxdepth 3 2>/dev/null | sort
+  # A dot entry is the runtime's own cache (ocirun's .seccomp-cache), kept
+  # across containers by design; a container's state is never a dot name.
+  find "$ENGINES_STATE" -mindepth 3 -maxdepth 3 ! -name '.*' 2>/dev/null | sort
 }
 
 engines_mounts() {
@@ -185,8 +187,10 @@ wait_for() {
   "$@"
 }
 
+# No container state in a runtime root: dot entries are the runtime's own
+# caches (ocirun's .seccomp-cache), kept across containers by design.
 dir_empty() {
-  [ -d "$1" ] && [ -z "$(ls -A "$1")" ]
+  [ -d "$1" ] && [ -z "$(ls "$1")" ]
 }
 
 process_gone() {

@@ -80,7 +80,8 @@ static const struct
   { "rule-cpu-affinity.json", ": .process.execCPUAffinity.final: invalid CPU list" },
   { "rule-cwd-relative.json", ": .process.cwd: must be an absolute path" },
   { "rule-device-access.json", ": .linux.resources.devices[0].access:" },
-  { "rule-device-filemode.json", ": .linux.devices[0].fileMode: 512 is not a permission mode" },
+  { "rule-device-filemode.json", ": .linux.devices[0].fileMode: 060666 has a file type other than device type 'c'" },
+  { "rule-device-filemode-range.json", ": .linux.devices[0].fileMode: 131072 is not a file mode" },
   { "rule-device-no-major.json", ": .linux.devices[0].major: missing required field" },
   { "rule-duplicate-key.json", ": .hostname: duplicate key" },
   { "rule-duplicate-map-key.json", ": .linux.sysctl.net.ipv4.ip_forward: duplicate key" },
@@ -339,9 +340,11 @@ static void
 test_full_linux_misc (const oci_linux *l)
 {
   ok (l->namespaces_len == 4 && streq (l->namespaces[1].path, "/var/run/netns/x"), "full-linux: namespace path");
-  ok (l->devices_len == 2 && l->devices[0].type == 'p' && !l->devices[0].has_file_mode
+  ok (l->devices_len == 3 && l->devices[0].type == 'p' && !l->devices[0].has_file_mode
           && l->devices[1].type == 'u' && l->devices[1].file_mode == 0777,
       "full-linux: devices");
+  ok (l->devices[2].type == 'c' && l->devices[2].has_file_mode && l->devices[2].file_mode == 0666,
+      "full-linux: fileMode with podman's file-type bits (8630) keeps the permission bits");
   ok (l->net_devices_len == 2 && streq (l->net_devices[0].host_name, "dummy0")
           && streq (l->net_devices[0].name, "eth1") && streq (l->net_devices[1].host_name, "dummy1")
           && l->net_devices[1].name == NULL,

@@ -196,10 +196,36 @@ test_invalid_utf8 (void)
                "\"created\":\"2026-12-04T16:36:20.140200609Z\",\"owner\":\"\"}]\n");
 }
 
+/* What hooks read: the runtime-spec's fields only, pid only when set. */
+static void
+test_spec_state (void)
+{
+  char *keys[] = { "z", "a<" }, *values[] = { "1", "2" };
+  oci_map annotations = { .keys = keys, .values = values, .len = 2 };
+  cleanup_free char *out = NULL, *out2 = NULL;
+  oci_state s = running;
+  size_t len = 0;
+  int ret;
+
+  s.annotations = &annotations;
+  ret = oci_state_spec_generate (&s, &out, &len, NULL);
+  check_bytes ("hook state: spec fields, annotations sorted", ret, out, len,
+               "{\"ociVersion\":\"1.0.2-dev\",\"id\":\"t1\",\"status\":\"running\",\"pid\":6369,"
+               "\"bundle\":\"/tmp/tmp.TRuYBcqDqs\",\"annotations\":{\"a\\u003c\":\"2\",\"z\":\"1\"}}");
+  s.pid = 0;
+  s.status = "stopped";
+  s.annotations = NULL;
+  ret = oci_state_spec_generate (&s, &out2, &len, NULL);
+  check_bytes ("hook state: no pid once stopped", ret, out2, len,
+               "{\"ociVersion\":\"1.0.2-dev\",\"id\":\"t1\",\"status\":\"stopped\","
+               "\"bundle\":\"/tmp/tmp.TRuYBcqDqs\"}");
+}
+
 int
 main (void)
 {
-  printf ("1..8\n");
+  printf ("1..10\n");
+  test_spec_state ();
   test_state ();
   test_list ();
   test_exit_status ();
