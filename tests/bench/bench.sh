@@ -228,7 +228,7 @@ ms () { [ "$1" = n/a ] && echo n/a || awk -v v="$1" 'BEGIN { printf "%.2f", v * 
 ratio () { [ "$1" = n/a ] || [ "$2" = n/a ] && echo n/a || awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 {
   echo "# $(uname -n) $(nproc) cpus, kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# ocirun $("$OCIRUN" --version | head -1 | cut -d' ' -f3) ($(git -C "$(dirname "$OCIRUN")" rev-parse --short HEAD 2>/dev/null || echo ?)), $(crun --version | head -1), $(runc --version | head -1)"
+  echo "# ocirun $("$OCIRUN" --version | head -1 | cut -d' ' -f3) ($("$OCIRUN" --version | sed -n 's/^commit: \(.\{8\}\).*/\1/p'), $(file -b "$OCIRUN" | grep -o 'static-pie linked\|dynamically linked')), $(crun --version | head -1), $(runc --version | head -1)"
   echo "# medians of $RUNS runs in $ROUNDS alternating rounds (100-seq: $((3 * ROUNDS)) runs)"
 } >"$TMP/head.txt"
 {
