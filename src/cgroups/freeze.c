@@ -65,20 +65,26 @@ cgroup_freeze (char **dirs, bool frozen, ocirun_error_t *err)
   return ocirun_error (err, ETIMEDOUT, "%s `%s`", frozen ? "freeze" : "thaw", dir);
 }
 
+/* state and list ask this for every container: probe the container's own
+ * directories for the freezer's state file rather than look the freezer's
+ * hierarchy up in mountinfo each time.  A v1 freezer wins over cgroup2's
+ * core file, as in freezer_dir. */
 bool
 cgroup_is_frozen (char **dirs)
 {
-  ocirun_error_t err = NULL;
-  bool v2, frozen = false;
-  const char *dir;
+  static const char *const state_file[2] = { "freezer.state", "cgroup.events" };
 
-  if (dirs == NULL || dirs[0] == NULL)
-    return false;
-  dir = freezer_dir (dirs, &v2, &err);
-  if (dir == NULL || frozen_now (dir, v2, &frozen, &err) < 0)
-    {
-      ocirun_error_release (&err);
-      return false;
-    }
-  return frozen;
+  for (int v2 = 0; v2 < 2; v2++)
+    for (char **d = dirs; d && *d; d++)
+      {
+        cleanup_free char *data = NULL;
+        ocirun_error_t err = NULL;
+        if (cgroup_read (*d, state_file[v2], &data, &err) < 0)
+          {
+            ocirun_error_release (&err);
+            continue;
+          }
+        return v2 ? strstr (data, "frozen 1") != NULL : strncmp (data, "FROZEN", 6) == 0;
+      }
+  return false;
 }
