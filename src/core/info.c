@@ -25,11 +25,11 @@ static const oci_map no_annotations;
 
 /* Of the config only the annotations are shown, most configs have none,
  * and a full parse is most of what `list` costs per container.  A JSON
- * key can spell "annotations" only literally or with \u escapes. */
+ * key can spell "annotations" only literally or with a backslash escape. */
 static bool
 may_have_annotations (const char *data, size_t len)
 {
-  return memmem (data, len, "\"annotations\"", 13) != NULL || memmem (data, len, "\\u", 2) != NULL;
+  return memchr (data, '\\', len) != NULL || memmem (data, len, "\"annotations\"", 13) != NULL;
 }
 
 int
