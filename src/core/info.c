@@ -84,14 +84,24 @@ static void
 set_owner (struct container_info *info)
 {
   struct info_priv *p = info->priv;
+  /* Every directory of a root has the same owner, as a rule: look the
+   * name up once, not once per container (each lookup reads passwd). */
+  static uid_t last_uid = (uid_t) -1;
+  static char *last_name;
   struct stat st;
   struct passwd *pw;
 
   if (stat (p->st.dir, &st) < 0)
     return;
-  pw = getpwuid (st.st_uid);
-  if (pw)
-    p->owner = strdup (pw->pw_name);
+  if (last_name == NULL || last_uid != st.st_uid)
+    {
+      pw = getpwuid (st.st_uid);
+      free (last_name);
+      last_name = pw ? strdup (pw->pw_name) : NULL;
+      last_uid = st.st_uid;
+    }
+  if (last_name)
+    p->owner = strdup (last_name);
   else if (asprintf (&p->owner, "#%u", (unsigned) st.st_uid) < 0)
     p->owner = NULL;
   if (p->owner)
