@@ -64,15 +64,19 @@ parse_mountinfo_line (char *line, char **root, char **mnt, char **fstype, char *
   return *fstype && *super ? 0 : -1;
 }
 
+/* Lookups in a mountinfo text read once by the caller: a host has a
+ * hierarchy per v1 controller, and each read of mountinfo costs a walk
+ * of the whole mount table in the kernel. */
 int
-cgroup_find_mount (const char *fstype, const char *controllers, char **mnt, char **root, ocirun_error_t *err)
+cgroup_find_mount_in (const char *mountinfo, const char *fstype, const char *controllers, char **mnt, char **root,
+                      ocirun_error_t *err)
 {
-  cleanup_free char *data = NULL;
+  cleanup_free char *data = strdup (mountinfo);
   char *save = NULL;
 
   *mnt = *root = NULL;
-  if (read_file ("/proc/self/mountinfo", &data, NULL, err) < 0)
-    return -1;
+  if (data == NULL)
+    return ocirun_error (err, ENOMEM, "allocate");
   for (char *line = strtok_r (data, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     {
       char *r, *m, *t, *s;
@@ -87,6 +91,17 @@ cgroup_find_mount (const char *fstype, const char *controllers, char **mnt, char
       return 0;
     }
   return 0;
+}
+
+int
+cgroup_find_mount (const char *fstype, const char *controllers, char **mnt, char **root, ocirun_error_t *err)
+{
+  cleanup_free char *data = NULL;
+
+  *mnt = *root = NULL;
+  if (read_file ("/proc/self/mountinfo", &data, NULL, err) < 0)
+    return -1;
+  return cgroup_find_mount_in (data, fstype, controllers, mnt, root, err);
 }
 
 bool

@@ -65,20 +65,45 @@ cgroup_freeze (char **dirs, bool frozen, ocirun_error_t *err)
   return ocirun_error (err, ETIMEDOUT, "%s `%s`", frozen ? "freeze" : "thaw", dir);
 }
 
-bool
-cgroup_is_frozen (char **dirs)
+static bool
+state_says_frozen (const char *dir, bool v2, bool *frozen)
 {
+  cleanup_free char *data = NULL;
   ocirun_error_t err = NULL;
-  bool v2, frozen = false;
-  const char *dir;
 
-  if (dirs == NULL || dirs[0] == NULL)
-    return false;
-  dir = freezer_dir (dirs, &v2, &err);
-  if (dir == NULL || frozen_now (dir, v2, &frozen, &err) < 0)
+  if (cgroup_read (dir, v2 ? "cgroup.events" : "freezer.state", &data, &err) < 0)
     {
       ocirun_error_release (&err);
       return false;
     }
-  return frozen;
+  *frozen = v2 ? strstr (data, "frozen 1") != NULL : strncmp (data, "FROZEN", 6) == 0;
+  return true;
+}
+
+/* state and list ask this for every container: probe the container's own
+ * directories for the freezer's state file rather than look the freezer's
+ * hierarchy up in mountinfo each time, starting with the position where
+ * the v1 freezer was for the previous container (the same on one host).
+ * A v1 freezer wins over cgroup2's core file, as in freezer_dir. */
+bool
+cgroup_is_frozen (char **dirs)
+{
+  static size_t v1_hint;
+  bool frozen = false;
+  size_t n = 0;
+
+  while (dirs && dirs[n])
+    n++;
+  if (v1_hint < n && state_says_frozen (dirs[v1_hint], false, &frozen))
+    return frozen;
+  for (size_t i = 0; i < n; i++)
+    if (state_says_frozen (dirs[i], false, &frozen))
+      {
+        v1_hint = i;
+        return frozen;
+      }
+  for (size_t i = 0; i < n; i++)
+    if (state_says_frozen (dirs[i], true, &frozen))
+      return frozen;
+  return false;
 }

@@ -7,8 +7,11 @@
 #include "ocirun/error.h"
 
 /* The first mount of `fstype` whose super options hold every controller
- * of the comma list `controllers` (NULL: any).  *mnt NULL when none. */
+ * of the comma list `controllers` (NULL: any).  *mnt NULL when none.
+ * _in: the same in the text of a mountinfo the caller read once. */
 int cgroup_find_mount (const char *fstype, const char *controllers, char **mnt, char **root, ocirun_error_t *err);
+int cgroup_find_mount_in (const char *mountinfo, const char *fstype, const char *controllers, char **mnt,
+                          char **root, ocirun_error_t *err);
 /* This process's path in the hierarchy named by `controllers` as it
  * appears in /proc/self/cgroup ("" for cgroup2). */
 int cgroup_own_path (const char *controllers, char **path, ocirun_error_t *err);

@@ -27,13 +27,13 @@ cgroup_mounts_free (struct cgroup_mount *m, size_t n)
 }
 
 static int
-add_hierarchy (struct cgroup_mount **out, size_t *n, const char *controllers, const char *own,
-               ocirun_error_t *err)
+add_hierarchy (struct cgroup_mount **out, size_t *n, const char *mountinfo, const char *controllers,
+               const char *own, ocirun_error_t *err)
 {
   cleanup_free char *mnt = NULL, *root = NULL;
   struct cgroup_mount *grown;
 
-  if (cgroup_find_mount ("cgroup", controllers, &mnt, &root, err) < 0)
+  if (cgroup_find_mount_in (mountinfo, "cgroup", controllers, &mnt, &root, err) < 0)
     return -1;
   if (mnt == NULL)
     return 0; /* listed but not mounted here: nothing to place into */
@@ -51,12 +51,13 @@ add_hierarchy (struct cgroup_mount **out, size_t *n, const char *controllers, co
 int
 cgroup_v1_mounts (struct cgroup_mount **out, size_t *n, ocirun_error_t *err)
 {
-  cleanup_free char *data = NULL;
+  cleanup_free char *data = NULL, *mountinfo = NULL;
   char *save = NULL;
 
   *out = NULL;
   *n = 0;
-  if (read_file ("/proc/self/cgroup", &data, NULL, err) < 0)
+  if (read_file ("/proc/self/cgroup", &data, NULL, err) < 0
+      || read_file ("/proc/self/mountinfo", &mountinfo, NULL, err) < 0)
     return -1;
   for (char *line = strtok_r (data, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     {
@@ -65,7 +66,7 @@ cgroup_v1_mounts (struct cgroup_mount **out, size_t *n, ocirun_error_t *err)
         continue;
       if (*ctrl == '\0')
         continue; /* the cgroup2 line */
-      if (add_hierarchy (out, n, ctrl, path, err) < 0)
+      if (add_hierarchy (out, n, mountinfo, ctrl, path, err) < 0)
         {
           cgroup_mounts_free (*out, *n);
           *out = NULL;

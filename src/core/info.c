@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/utils.h"
 
 struct info_priv
 {
@@ -22,12 +23,22 @@ struct info_priv
 
 static const oci_map no_annotations;
 
+/* Of the config only the annotations are shown, most configs have none,
+ * and a full parse is most of what `list` costs per container.  A JSON
+ * key can spell "annotations" only literally or with a backslash escape. */
+static bool
+may_have_annotations (const char *data, size_t len)
+{
+  return memchr (data, '\\', len) != NULL || memmem (data, len, "\"annotations\"", 13) != NULL;
+}
+
 int
 container_info (const char *root, const char *id, struct container_info *out, ocirun_error_t *err)
 {
   struct info_priv *p = calloc (1, sizeof (*p));
-  cleanup_free char *config = NULL;
+  cleanup_free char *config = NULL, *data = NULL;
   enum container_status status;
+  size_t len;
 
   memset (out, 0, sizeof (*out));
   if (p == NULL)
@@ -37,13 +48,15 @@ container_info (const char *root, const char *id, struct container_info *out, oc
     return -1;
   if (asprintf (&config, "%s/" CONFIG_FILE, p->st.dir) < 0)
     return ocirun_error (err, ENOMEM, "allocate");
-  if (oci_config_parse_file (config, &p->config, err) < 0)
+  if (read_file (config, &data, &len, err) < 0)
+    return -1;
+  if (may_have_annotations (data, len) && oci_config_parse_data (config, data, len, &p->config, err) < 0)
     return -1;
   status = state_status (&p->st);
   out->state = (oci_state){
     .oci_version = OCI_SPEC_VERSION, .id = p->st.id, .status = state_status_name (status),
     .pid = status == STATUS_STOPPED ? 0 : p->st.pid, .bundle = p->st.bundle, .rootfs = p->st.rootfs,
-    .created = p->st.created, .owner = "", .annotations = &p->config->annotations,
+    .created = p->st.created, .owner = "", .annotations = p->config ? &p->config->annotations : NULL,
     .has_exit_status = status == STATUS_STOPPED && p->st.has_exit, .exit_status = p->st.exit_status,
     .exited = p->st.exited,
   };
@@ -71,14 +84,24 @@ static void
 set_owner (struct container_info *info)
 {
   struct info_priv *p = info->priv;
+  /* Every directory of a root has the same owner, as a rule: look the
+   * name up once, not once per container (each lookup reads passwd). */
+  static uid_t last_uid = (uid_t) -1;
+  static char *last_name;
   struct stat st;
   struct passwd *pw;
 
   if (stat (p->st.dir, &st) < 0)
     return;
-  pw = getpwuid (st.st_uid);
-  if (pw)
-    p->owner = strdup (pw->pw_name);
+  if (last_name == NULL || last_uid != st.st_uid)
+    {
+      pw = getpwuid (st.st_uid);
+      free (last_name);
+      last_name = pw ? strdup (pw->pw_name) : NULL;
+      last_uid = st.st_uid;
+    }
+  if (last_name)
+    p->owner = strdup (last_name);
   else if (asprintf (&p->owner, "#%u", (unsigned) st.st_uid) < 0)
     p->owner = NULL;
   if (p->owner)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -162,6 +163,38 @@ env_set (oci_process *p, const char *name, int value)
   return 0;
 }
 
+/* close_range's fallback: a seccomp profile older than the syscall answers
+ * EPERM (runtime-tools' default profile does), an old kernel ENOSYS.  The
+ * filter is already loaded here, so only calls every profile that can run
+ * a program allows: open, getdents, fcntl. */
+static int
+cloexec_from_slow (int first, ocirun_error_t *err)
+{
+  cleanup_dir DIR *dir = opendir ("/proc/self/fd");
+  struct dirent *de;
+  struct rlimit rl;
+
+  if (dir == NULL)
+    {
+      /* No /proc in the container: every possible fd number. */
+      if (getrlimit (RLIMIT_NOFILE, &rl) < 0)
+        return ocirun_error (err, errno, "getrlimit RLIMIT_NOFILE");
+      for (rlim_t fd = first; fd < rl.rlim_cur && fd < (1 << 20); fd++)
+        if (fcntl ((int) fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+          return ocirun_error (err, errno, "set close-on-exec on fd %d", (int) fd);
+      return 0;
+    }
+  while ((de = readdir (dir)))
+    {
+      int fd = atoi (de->d_name);
+      if (de->d_name[0] == '.' || fd < first || fd == dirfd (dir))
+        continue;
+      if (fcntl (fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+        return ocirun_error (err, errno, "set close-on-exec on fd %d", fd);
+    }
+  return 0;
+}
+
 /* Only stdio and the kept fds (3..3+keep-1) may reach the process; the
  * fifo stays open (close-on-exec) to report an exec failure. */
 int
@@ -183,9 +216,11 @@ fds_prepare_for_exec (int keep_fds, int *fifo, ocirun_error_t *err)
       if (flags >= 0 && fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
         return ocirun_error (err, errno, "keep fd %d", fd);
     }
-  if (syscall (SYS_close_range, first_free, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return ocirun_error (err, errno, "close_range");
-  return 0;
+  if (syscall (SYS_close_range, first_free, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return 0;
+  if (errno != EPERM && errno != ENOSYS && errno != EINVAL)
+    return ocirun_error (err, errno, "close_range from fd %d", first_free);
+  return cloexec_from_slow (first_free, err);
 }
 
 /* The init's half of a NOTIFY listener's hand-over (seccomp.h, step 3),

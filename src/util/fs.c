@@ -42,7 +42,11 @@ write_file_atomic (const char *path, const void *data, size_t len, mode_t mode, 
   fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
     return ocirun_error (err, errno, "create `%s`", tmp);
-  if (write_all (fd, data, len) < 0 || fsync (fd) < 0)
+  /* No fsync: the rename alone makes readers see the old or the new
+   * content, never a mix; the files written here (state, pid file)
+   * describe processes that do not survive a crash of the machine, and
+   * an fsync costs milliseconds on a disk-backed --root. */
+  if (write_all (fd, data, len) < 0)
     {
       int saved = errno;
       unlink (tmp);

@@ -11,8 +11,11 @@ host_snapshot() {
     echo "# cgroups"
     find /sys/fs/cgroup -mindepth 1 -type d 2>/dev/null | sort
     echo "# processes"
-    # Our own test processes come and go; only ocirun's count.
-    pgrep -a -f '(^|/)ocirun( |$)' | grep -v -e pgrep -e bats | awk '{$1=""; print}' | sort
+    # ocirun's own processes, by name: the binary, or its sealed copy
+    # (memfd:ocirun).  Matching command lines would also catch the shells,
+    # and their subshells, that merely name ocirun in their arguments.
+    # pgrep finding none must not fail the snapshot under pipefail.
+    { pgrep -a -x 'ocirun|memfd:ocirun' || true; } | awk '{$1=""; print}' | sort
   } >"$1"
 }
 
