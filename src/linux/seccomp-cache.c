@@ -20,6 +20,7 @@
 #include "ocirun/cleanup.h"
 #include "ocirun/log.h"
 #include "ocirun/seccomp.h"
+#include "ocirun/utils.h"
 #include "seccomp-internal.h"
 
 #define CACHE_MAGIC "OCIRSCMP"
@@ -126,23 +127,6 @@ cache_lookup (const char *path, const char *key, size_t key_len, struct seccomp_
     return -1;
   memcpy (c->insns, data + sizeof (h) + key_len, h.bpf_len);
   c->len = h.bpf_len / sizeof (struct sock_filter);
-  return 0;
-}
-
-static int
-write_all (int fd, const void *buf, size_t len)
-{
-  const char *p = buf;
-  while (len > 0)
-    {
-      ssize_t n = write (fd, p, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return -1;
-      p += n;
-      len -= n;
-    }
   return 0;
 }
 
