@@ -15,7 +15,7 @@ host_snapshot() {
     # (memfd:ocirun).  Matching command lines would also catch the shells,
     # and their subshells, that merely name ocirun in their arguments.
     # pgrep finding none must not fail the snapshot under pipefail.
-    { pgrep -a -x 'ocirun|memfd:ocirun' || true; } | awk '{$1=""; print}' | sort
+    { pgrep -a -x '(memfd:)?ocirun' || true; } | awk '{$1=""; print}' | sort
   } >"$1"
 }
 
