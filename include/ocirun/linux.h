@@ -122,6 +122,12 @@ int process_set_cpu_affinity (pid_t pid, const char *cpus, ocirun_error_t *err);
  * Returns a malloc'd path, or NULL with *err naming the binary. */
 char *process_find_executable (const oci_process *process, ocirun_error_t *err);
 
+/* The same search during create, before the init is in process.cwd: a
+ * relative path with a slash is taken from process.cwd, and a process.env
+ * without PATH searches the usual default one.  0, or -1 with *err
+ * naming process.args[0]. */
+int process_check_executable (const oci_process *process, ocirun_error_t *err);
+
 /* Find args[0] in the PATH of process.env (not the host's) and execve it
  * with process.env (plus HOME from the container's /etc/passwd when
  * unset, as runc does); returns only on error. */

@@ -41,48 +41,6 @@ clone_flags (int flags)
   return syscall (SYS_clone3, &args, sizeof (args));
 }
 
-static const char default_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-static const char *
-process_env (const oci_process *p, const char *name)
-{
-  size_t len = strlen (name);
-  for (size_t i = 0; i < p->env.len; i++)
-    if (strncmp (p->env.items[i], name, len) == 0 && p->env.items[i][len] == '=')
-      return p->env.items[i] + len + 1;
-  return NULL;
-}
-
-/* runc checks args[0] during create, so a missing binary fails create. */
-static int
-check_executable (const oci_process *p, ocirun_error_t *err)
-{
-  const char *arg0 = p->args.items[0], *path;
-  char buf[PATH_MAX];
-
-  if (strchr (arg0, '/'))
-    {
-      if (arg0[0] != '/' && p->cwd)
-        snprintf (buf, sizeof (buf), "%s/%s", p->cwd, arg0);
-      else
-        snprintf (buf, sizeof (buf), "%s", arg0);
-      if (access (buf, X_OK) < 0)
-        return ocirun_error (err, errno, "process.args[0] `%s`", arg0);
-      return 0;
-    }
-  path = process_env (p, "PATH");
-  for (const char *dir = path ? path : default_path; dir;)
-    {
-      const char *end = strchrnul (dir, ':');
-      struct stat st;
-      snprintf (buf, sizeof (buf), "%.*s/%s", (int) (end - dir), dir, arg0);
-      if (stat (buf, &st) == 0 && S_ISREG (st.st_mode) && access (buf, X_OK) == 0)
-        return 0;
-      dir = *end ? end + 1 : NULL;
-    }
-  return ocirun_error (err, 0, "process.args[0] `%s`: executable file not found in $PATH", arg0);
-}
-
 /* In a user namespace our host ids are unmapped: become its root (the
  * maps are written by now), keeping the namespace's full capabilities. */
 static int
@@ -130,7 +88,7 @@ init_setup (struct init_ctx *ctx, ocirun_error_t *err)
   if (ctx->console_fd >= 0)
     close (ctx->console_fd);
   ctx->console_fd = -1;
-  if (c->process && check_executable (c->process, err) < 0)
+  if (c->process && process_check_executable (c->process, err) < 0)
     return -1;
   return 0;
 }

@@ -263,6 +263,25 @@ process_find_executable (const oci_process *p, ocirun_error_t *err)
 }
 
 int
+process_check_executable (const oci_process *p, ocirun_error_t *err)
+{
+  static const char default_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  const char *arg0 = p->args.items[0];
+  const char *path = env_lookup (&p->env, "PATH");
+  cleanup_free char *from_cwd = NULL;
+  cleanup_free char *found = NULL;
+
+  if (strchr (arg0, '/') && arg0[0] != '/' && p->cwd && asprintf (&from_cwd, "%s/%s", p->cwd, arg0) < 0)
+    return ocirun_error (err, ENOMEM, "process.args[0] `%s`", arg0);
+  found = path_search (from_cwd ? from_cwd : arg0, path ? path : default_path);
+  if (found)
+    return 0;
+  if (strchr (arg0, '/'))
+    return ocirun_error (err, errno, "process.args[0] `%s`", arg0);
+  return ocirun_error (err, 0, "process.args[0] `%s`: executable file not found in $PATH", arg0);
+}
+
+int
 process_exec (const oci_process *p, ocirun_error_t *err)
 {
   cleanup_free char *path = NULL;
