@@ -153,6 +153,25 @@ state_of() {
   oci delete -f "$ID"
 }
 
+@test "hooks: poststart runs after the process exec'd, and start returns after it" {
+  # runtime.md lifecycle steps 8-9: the process runs, then poststart.  The
+  # hook reads the pid from its state and records what that pid executes:
+  # before the exec it would still be ocirun's sealed copy.  The slow
+  # startContainer hook (run by the init right before its exec) opens a
+  # window that a poststart run too early would fall into.
+  add_hook startContainer /bin/sh '["sh", "-c", "sleep 0.3"]'
+  add_hook poststart /bin/sh "[\"sh\", \"-c\", \"pid=\$(jq -r .pid); readlink /proc/\$pid/exe > $TMP/exe; sleep 0.3; echo done > $TMP/done\"]"
+  bundle_args "$B" sleep 100
+  oci create -b "$B" "$ID"
+  oci start "$ID"
+  # start waited for the hook (and its sleep) to finish
+  [ "$(cat "$TMP/done")" = done ]
+  echo "exe at poststart: $(cat "$TMP/exe")"
+  [[ "$(cat "$TMP/exe")" == */busybox ]]
+  oci delete -f "$ID"
+  assert_clean
+}
+
 @test "hooks: args[0] is argv0, env exactly as given; absent env inherits ours" {
   printf '#!/bin/sh\necho "$0|$*|$(env | sort | tr "\\n" " ")" >>"%s"\n' "$LOG" >"$TMP/argv.sh"
   chmod +x "$TMP/argv.sh"

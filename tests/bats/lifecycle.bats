@@ -111,8 +111,15 @@ teardown() {
 
 @test "start returns after the exec: a short process is already running or done" {
   bundle_args "$B" sh -c 'echo started > /tmp/mark; sleep 100'
+  # The init runs this right before its exec: a start that returned on the
+  # release would see the init still in ocirun's image.
+  bundle_jq "$B" '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "sleep 0.3"]}]'
   oci create -b "$B" "$ID"
+  pid=$(oci state "$ID" | jq -r .pid)
+  [[ "$(readlink "/proc/$pid/exe")" == /memfd:ocirun* ]]
   oci start "$ID"
+  # No window where the init still runs ocirun's image: the exec is done.
+  [[ "$(readlink "/proc/$pid/exe")" == */busybox ]]
   [ "$(oci state "$ID" | jq -r .status)" = running ]
   oci delete -f "$ID"
   assert_clean
