@@ -24,6 +24,7 @@
 
 #include "exec.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/fault.h"
 #include "ocirun/linux.h"
 #include "ocirun/namespaces.h"
 #include "ocirun/utils.h"
@@ -151,6 +152,8 @@ helper_setup (struct exec_run *r, ocirun_error_t *err)
     return -1;
   if (join_namespaces (r, err) < 0 || enter_root (r, err) < 0)
     return -1;
+  /* The helper itself dies here: ocirun must see it and clean up. */
+  FAULT_POINT ("exec:helper-after-join");
   r->pid = clone_sibling ();
   if (r->pid < 0)
     return ocirun_error (err, errno, "clone the process into the container");

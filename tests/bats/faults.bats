@@ -3,7 +3,9 @@
 # SIGKILL where OCIRUN_FAULT says.  After each crash `state` and `list`
 # answer without hanging and tell the truth, `delete --force` removes every
 # trace (state dir, cgroups in every hierarchy, mounts, processes) and the
-# same id can be created again.
+# same id can be created again.  A crashed exec also leaves the init
+# running, no process of its own unless it had already exec'd (then
+# `delete --force` takes it), and a next exec works.
 #
 # Run against the fault-injection build only (tests/run-all.sh does):
 #   OCIRUN=build-fault/ocirun OCIRUN_RELEASE=build/ocirun bats tests/bats/faults.bats
@@ -228,4 +230,98 @@ crash_create() {
   [ "$status" -eq 137 ]
   assert_truthful
   assert_recovers
+}
+
+# --- exec ---------------------------------------------------------------
+
+# A running container to exec into; INIT is its init's pid.
+exec_setup() {
+  call "$OCIRUN" --root "$ROOT" run -d -b "$B" "$ID"
+  [ "$status" -eq 0 ] || { echo "run -d: $output" >&2; return 1; }
+  call "$OCIRUN" --root "$ROOT" state "$ID"
+  INIT=$(jq -r .pid <<<"$output")
+}
+
+# Crash `exec` at POINT; the rest are exec's options.
+crash_exec() {
+  local point=$1
+  shift
+  call env OCIRUN_FAULT="$point" "$OCIRUN" --root "$ROOT" exec "$@" "$ID" sleep 1001
+  [ "$status" -ne 124 ] || { echo "exec hung at $point" >&2; return 1; }
+  [ "$status" -ne 0 ] || { echo "exec survived $point: fault point not reached" >&2; return 1; }
+}
+
+# The container's processes other than its init, from `ocirun ps`.
+exec_leftovers() {
+  call "$OCIRUN" --root "$ROOT" ps --format json "$ID"
+  [ "$status" -eq 0 ] || { echo "ps: $status $output" >&2; return 1; }
+  jq -r ".[] | select(. != $INIT)" <<<"$output"
+}
+
+# After a crashed exec: state and list tell the truth, the init runs on,
+# at most MAX processes of the exec are left in the container (0: the
+# crash came before the process could exec), a new exec works, and
+# `delete --force` takes the leftovers too.  The id is used again.
+assert_exec_recovers() {
+  local max=$1 pids p
+  assert_truthful
+  call "$OCIRUN" --root "$ROOT" state "$ID"
+  [ "$(jq -r .status <<<"$output")" = running ] || { echo "not running: $output" >&2; return 1; }
+  [ "$(jq -r .pid <<<"$output")" = "$INIT" ] && kill -0 "$INIT" || { echo "init $INIT gone: $output" >&2; return 1; }
+  pids=$(exec_leftovers) || return 1
+  [ "$(wc -w <<<"$pids")" -le "$max" ] || { echo "stray exec processes: $pids" >&2; return 1; }
+  call "$OCIRUN" --root "$ROOT" exec "$ID" echo again
+  [ "$status" -eq 0 ] && [ "$output" = again ] || { echo "exec again: $status $output" >&2; return 1; }
+  assert_recovers
+  for p in $pids; do
+    ! kill -0 "$p" 2>/dev/null || { echo "exec process $p survived delete --force" >&2; return 1; }
+  done
+}
+
+@test "faults: exec killed after it forked its helper" {
+  exec_setup
+  crash_exec exec:after-spawn -d
+  assert_exec_recovers 0
+}
+
+@test "faults: exec killed after its helper joined the cgroup" {
+  exec_setup
+  crash_exec exec:after-cgroup-enter -d
+  assert_exec_recovers 0
+}
+
+@test "faults: exec's helper killed inside the namespaces: exec fails cleanly" {
+  exec_setup
+  crash_exec exec:helper-after-join -d
+  # runc's status for an exec that failed to start
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"exec process exited during its setup"* ]]
+  assert_exec_recovers 0
+}
+
+@test "faults: exec killed once it has the process's pid" {
+  exec_setup
+  # The process may have told it is ready just before: then it execs.
+  crash_exec exec:after-pid -d
+  assert_exec_recovers 1
+}
+
+@test "faults: exec killed once the process is ready (detached and foreground)" {
+  exec_setup
+  crash_exec exec:after-ready -d
+  assert_exec_recovers 1
+  exec_setup
+  crash_exec exec:after-ready
+  assert_exec_recovers 1
+}
+
+@test "faults: exec killed after the exec, before and after the pid file" {
+  exec_setup
+  crash_exec exec:after-exec -d --pid-file "$TMP/epid"
+  [ ! -e "$TMP/epid" ]
+  assert_exec_recovers 1
+  exec_setup
+  crash_exec exec:after-pid-file -d --pid-file "$TMP/epid2"
+  [ "$(exec_leftovers)" = "$(cat "$TMP/epid2")" ]
+  assert_exec_recovers 1
 }
