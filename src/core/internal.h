@@ -51,7 +51,9 @@ int state_load (const char *root, const char *id, struct container_state *st, oc
 void state_release (struct container_state *st);
 enum container_status state_status (const struct container_state *st);
 const char *state_status_name (enum container_status s);
-/* Written by the shim when the init is reaped. */
+/* Written by the shim when the init is reaped.  `dir` must lead to the
+ * container's own directory even after a delete and a create of the same
+ * id: the shim passes the held fd's /proc/self/fd/N, not <root>/<id>. */
 int state_record_exit (const char *dir, int wait_status);
 int state_remove (const char *dir, ocirun_error_t *err);
 

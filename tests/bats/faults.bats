@@ -325,3 +325,38 @@ assert_exec_recovers() {
   [ "$(exec_leftovers)" = "$(cat "$TMP/epid2")" ]
   assert_exec_recovers 1
 }
+
+# --- the shim ----------------------------------------------------------
+
+# The old shim reaps its init, then waits (FAULT_HOLD) while the
+# container is deleted and a new one made under the same id; released,
+# it must not record the old exit in the new container's directory.
+@test "faults: an old shim never records its exit into a new container of the same id" {
+  local shim i
+  bundle_args "$B" true
+  call env OCIRUN_FAULT=shim:hold-before-record-exit OCIRUN_FAULT_HOLD="$TMP/go" \
+    "$OCIRUN" --root "$ROOT" create -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  call "$OCIRUN" --root "$ROOT" start "$ID"
+  [ "$status" -eq 0 ]
+  for i in $(seq 200); do [ -s "$TMP/go.held" ] && break; sleep 0.05; done
+  shim=$(cat "$TMP/go.held")
+  [ -n "$shim" ]
+  wait_status "$ID" stopped
+  call "$OCIRUN" --root "$ROOT" delete "$ID"
+  [ "$status" -eq 0 ]
+  bundle_args "$B" sleep 1000
+  call "$OCIRUN" --root "$ROOT" create -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  touch "$TMP/go"
+  # Gone, or a zombie nobody reaps yet: it has done its work either way.
+  for i in $(seq 200); do
+    [ -e "/proc/$shim" ] && ! grep -q '^State:.*Z' "/proc/$shim/status" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ ! -e "/proc/$shim" ] || grep -q '^State:.*Z' "/proc/$shim/status"
+  [ ! -e "$ROOT/$ID/exit" ] || { echo "the old shim wrote: $(cat "$ROOT/$ID/exit")" >&2; return 1; }
+  run "$OCIRUN" --root "$ROOT" state "$ID"
+  [ "$(jq -r .status <<<"$output")" = created ]
+  assert_recovers
+}
