@@ -187,6 +187,17 @@ crash_create() {
   assert_recovers
 }
 
+@test "faults: init killed once start released it" {
+  call env OCIRUN_FAULT=init:after-fifo-open "$OCIRUN" --root "$ROOT" create -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  # Released, then gone before its exec: like a process that died at once.
+  call "$OCIRUN" --root "$ROOT" start "$ID"
+  [ "$status" -ne 124 ] || { echo "start hung" >&2; return 1; }
+  wait_status "$ID" stopped
+  assert_truthful
+  assert_recovers
+}
+
 @test "faults: start killed before it releases the init" {
   call "$OCIRUN" --root "$ROOT" create -b "$B" "$ID"
   call env OCIRUN_FAULT=start:before-release "$OCIRUN" --root "$ROOT" start "$ID"
