@@ -133,7 +133,7 @@ save_state (const struct creation *cr, bool creating, ocirun_error_t *err)
     .dir = cr->dir, .id = (char *) cr->opts->id, .pid = cr->pid, .start_time = cr->start_time,
     .bundle = cr->bundle, .rootfs = cr->rootfs, .created = (char *) cr->created, .owner = (char *) "",
     .has_process = cr->config->process != NULL, .cgroups = cr->cgroups, .notify_socket = cr->notify_socket,
-    .creating = creating,
+    .creating = creating, .no_new_keyring = cr->opts->no_new_keyring,
   };
 
   return state_save (&st, err);

@@ -26,6 +26,7 @@ struct container_state
   bool has_process;
   bool creating; /* saved before the init is set up: a crash there leaves this */
   char *notify_socket; /* the caller's NOTIFY_SOCKET at create, or NULL */
+  bool no_new_keyring; /* create --no-new-keyring: exec joins no new session keyring either, as runc's */
   char **cgroups; /* NULL-terminated */
   bool has_exit;
   int exit_status;

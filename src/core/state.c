@@ -144,6 +144,8 @@ state_save (const struct container_state *st, ocirun_error_t *err)
     fprintf (out, "notify_socket=%s\n", st->notify_socket);
   if (st->creating)
     fprintf (out, "creating=1\n");
+  if (st->no_new_keyring)
+    fprintf (out, "no_new_keyring=1\n");
   for (char **c = st->cgroups; c && *c; c++)
     fprintf (out, "cgroup=%s\n", *c);
   fclose (out);
@@ -182,6 +184,8 @@ state_parse_line (struct container_state *st, const char *key, const char *value
     st->has_process = atoi (value) != 0;
   else if (strcmp (key, "creating") == 0)
     st->creating = atoi (value) != 0;
+  else if (strcmp (key, "no_new_keyring") == 0)
+    st->no_new_keyring = atoi (value) != 0;
   else if (strcmp (key, "cgroup") == 0)
     return strv_append (&st->cgroups, value);
   else if (strcmp (key, "bundle") == 0)
