@@ -97,7 +97,7 @@ crash_create() {
 
 @test "faults: a normal build ignores OCIRUN_FAULT" {
   [ -n "${OCIRUN_RELEASE:-}" ] || skip "OCIRUN_RELEASE (a normal build) not given"
-  ! grep -q OCIRUN_FAULT "$OCIRUN_RELEASE"
+  ! grep -q OCIRUN_FAULT "$OCIRUN_RELEASE" || false
   call env OCIRUN_FAULT=create:after-state-dir "$OCIRUN_RELEASE" --root "$ROOT" create -b "$B" "$ID"
   [ "$status" -eq 0 ]
   timeout "$T" "$OCIRUN_RELEASE" --root "$ROOT" delete --force "$ID"

@@ -261,7 +261,7 @@ teardown() {
   [ "${lines[0]}" = parent=self ]
   [ "${lines[1]}" = exit=9 ]
   # No shim: nothing of ocirun stayed behind.
-  ! pgrep -f -- "--root $ROOT"
+  ! pgrep -f -- "--root $ROOT" || false
   [ "$(oci state "$ID" | jq -r .status)" = stopped ]
   oci delete "$ID"
   assert_clean
