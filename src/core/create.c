@@ -152,6 +152,7 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return -1;
   cr->own_dir = true;
   FAULT_POINT ("create:after-state-dir");
+  FAULT_HOLD ("create:hold-after-state-dir");
   if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0 || sysctl_validate_host (cr->config, err) < 0)
     return -1;
   if (lsm_check (cr->config->process, cr->config->linux ? cr->config->linux->mount_label : NULL, err) < 0

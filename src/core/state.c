@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "ocirun/cgroup-resources.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/fault.h"
 #include "ocirun/utils.h"
 
 int
@@ -68,6 +69,7 @@ lock_dir (const char *dir, const char *id, int *lock_fd, ocirun_error_t *err)
         return ocirun_error (err, 0, "container `%s` does not exist", id);
       if (fd < 0)
         return ocirun_error (err, errno, "open `%s`", dir);
+      FAULT_HOLD ("lock:after-open");
       if (flock (fd, LOCK_EX) < 0)
         {
           close (fd);

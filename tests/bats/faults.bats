@@ -371,3 +371,44 @@ assert_exec_recovers() {
   [ "$(jq -r .status <<<"$output")" = created ]
   assert_recovers
 }
+
+# --- the lock ----------------------------------------------------------
+
+# Wait until the process held at FAULT_HOLD with release file $1 is there.
+held_pid() {
+  local i
+  for i in $(seq 200); do [ -s "$1.held" ] && break; sleep 0.05; done
+  cat "$1.held"
+}
+
+# A delete opens the directory to lock it and waits (FAULT_HOLD) while
+# another delete removes it and a create makes a new one, which it holds
+# locked, half made.  Released, the first delete must wait for the
+# create's lock on the new directory, not lock the removed one and take
+# the new container for a create killed midway.
+@test "faults: an operation never locks a directory a delete removed meanwhile" {
+  local del create rc
+  call "$OCIRUN" --root "$ROOT" create -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  OCIRUN_FAULT=lock:after-open OCIRUN_FAULT_HOLD="$TMP/go-del" \
+    timeout "$T" "$OCIRUN" --root "$ROOT" delete --force "$ID" </dev/null >"$TMP/del.out" 2>&1 &
+  del=$!
+  held_pid "$TMP/go-del" >/dev/null
+  call "$OCIRUN" --root "$ROOT" delete --force "$ID"
+  [ "$status" -eq 0 ]
+  OCIRUN_FAULT=create:hold-after-state-dir OCIRUN_FAULT_HOLD="$TMP/go-create" \
+    timeout "$T" "$OCIRUN" --root "$ROOT" create -b "$B" "$ID" </dev/null >"$TMP/create.out" 2>&1 &
+  create=$!
+  held_pid "$TMP/go-create" >/dev/null
+  touch "$TMP/go-del"
+  sleep 0.5
+  touch "$TMP/go-create"
+  rc=0
+  wait "$create" || rc=$?
+  [ "$rc" -eq 0 ] || { echo "create: $rc $(cat "$TMP/create.out")" >&2; return 1; }
+  rc=0
+  wait "$del" || rc=$?
+  [ "$rc" -eq 0 ] || { echo "delete: $rc $(cat "$TMP/del.out")" >&2; return 1; }
+  assert_truthful
+  assert_recovers
+}
