@@ -130,6 +130,62 @@ json_key_strv (json_gen *j, const char *key, const char *const *items, ptrdiff_t
   json_array_close (j);
 }
 
+static void
+json_tree (json_gen *j, yajl_val v)
+{
+  if (v == NULL || YAJL_IS_NULL (v))
+    STEP (j, yajl_gen_null (j->g));
+  else if (YAJL_IS_STRING (v))
+    json_string (j, v->u.string);
+  else if (YAJL_IS_NUMBER (v))
+    STEP (j, yajl_gen_number (j->g, v->u.number.r, strlen (v->u.number.r)));
+  else if (YAJL_IS_TRUE (v) || YAJL_IS_FALSE (v))
+    json_bool (j, YAJL_IS_TRUE (v));
+  else if (YAJL_IS_ARRAY (v))
+    {
+      json_array_open (j);
+      for (size_t i = 0; i < v->u.array.len; i++)
+        json_tree (j, v->u.array.values[i]);
+      json_array_close (j);
+    }
+  else
+    json_tree_merged (j, v, NULL);
+}
+
+static yajl_val
+member (yajl_val object, const char *key)
+{
+  for (size_t i = 0; object && YAJL_IS_OBJECT (object) && i < object->u.object.len; i++)
+    if (strcmp (object->u.object.keys[i], key) == 0)
+      return object->u.object.values[i];
+  return NULL;
+}
+
+void
+json_tree_merged (json_gen *j, yajl_val base, yajl_val overlay)
+{
+  bool keep = overlay == NULL || YAJL_IS_NULL (overlay);
+
+  if (!YAJL_IS_OBJECT (base) || !(keep || YAJL_IS_OBJECT (overlay)))
+    {
+      json_tree (j, keep ? base : overlay);
+      return;
+    }
+  json_map_open (j);
+  for (size_t i = 0; i < base->u.object.len; i++)
+    {
+      json_key (j, base->u.object.keys[i]);
+      json_tree_merged (j, base->u.object.values[i], member (overlay, base->u.object.keys[i]));
+    }
+  for (size_t i = 0; !keep && i < overlay->u.object.len; i++)
+    if (member (base, overlay->u.object.keys[i]) == NULL && !YAJL_IS_NULL (overlay->u.object.values[i]))
+      {
+        json_key (j, overlay->u.object.keys[i]);
+        json_tree (j, overlay->u.object.values[i]);
+      }
+  json_map_close (j);
+}
+
 static const char *
 status_text (yajl_gen_status s)
 {

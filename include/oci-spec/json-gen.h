@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <yajl/yajl_tree.h>
+
 #include "ocirun/error.h"
 
 typedef struct json_gen json_gen;
@@ -33,6 +35,12 @@ void json_key_int (json_gen *j, const char *key, int64_t value);
 void json_key_strv (json_gen *j, const char *key, const char *const *items, ptrdiff_t n);
 /* Only a key: the caller generates the value. */
 void json_key (json_gen *j, const char *key);
+
+/* A parsed document `base` with `overlay` merged in: an object in both
+ * merges member by member (base's order first, then the overlay's new
+ * members), any other overlay value replaces base's, a null or missing
+ * one keeps it.  Numbers keep their text. */
+void json_tree_merged (json_gen *j, yajl_val base, yajl_val overlay);
 
 /* The document, NUL-terminated, owned by the caller; with final_newline
  * false the newline yajl adds after the last brace is dropped.  `what`

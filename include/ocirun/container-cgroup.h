@@ -15,9 +15,12 @@ int container_pause (const char *root, const char *id, ocirun_error_t *err);
 int container_resume (const char *root, const char *id, ocirun_error_t *err);
 
 /* New limits for a live container; l3_cache / mem_bw are Intel RDT
- * schemata lines (NULL: unchanged). */
-int container_update (const char *root, const char *id, const oci_resources *r, const char *l3_cache,
-                      const char *mem_bw, ocirun_error_t *err);
+ * schemata lines (NULL: unchanged).  r_json is `r` as a linux.resources
+ * JSON object: it is merged into the container's saved config, as runc
+ * saves an update in its state, so that the config says what the cgroups
+ * hold. */
+int container_update (const char *root, const char *id, const oci_resources *r, const char *r_json,
+                      const char *l3_cache, const char *mem_bw, ocirun_error_t *err);
 
 /* The pids of the container's cgroup. */
 int container_pids (const char *root, const char *id, pid_t **pids, size_t *n, ocirun_error_t *err);

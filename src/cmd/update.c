@@ -12,6 +12,7 @@
 
 #include "cmdline.h"
 #include "commands.h"
+#include "oci-spec/json-gen.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/container-cgroup.h"
 #include "ocirun/utils.h"
@@ -116,8 +117,72 @@ resources_from_flags (const struct update_flags *f, oci_resources *r, oci_memory
   return 0;
 }
 
+/* What the flags set, as a linux.resources object (to be saved). */
 static int
-resources_from_file (const char *path, oci_resources **r, ocirun_error_t *err)
+flags_json (const oci_resources *r, char **out, ocirun_error_t *err)
+{
+  const oci_memory *m = r->memory;
+  const oci_cpu *c = r->cpu;
+  json_gen *j = json_gen_new ("");
+  size_t len;
+
+  if (j == NULL)
+    return ocirun_error (err, ENOMEM, "allocate");
+  json_map_open (j);
+#define KEY_INT(obj, field, key)                                                                        \
+  do                                                                                                    \
+    if ((obj)->has_##field)                                                                             \
+      json_key_int (j, key, (int64_t) (obj)->field);                                                    \
+  while (0)
+  if (m)
+    {
+      json_key (j, "memory");
+      json_map_open (j);
+      KEY_INT (m, limit, "limit");
+      KEY_INT (m, reservation, "reservation");
+      KEY_INT (m, swap, "swap");
+      KEY_INT (m, kernel, "kernel");
+      KEY_INT (m, kernel_tcp, "kernelTCP");
+      json_map_close (j);
+    }
+  if (c)
+    {
+      json_key (j, "cpu");
+      json_map_open (j);
+      KEY_INT (c, shares, "shares");
+      KEY_INT (c, quota, "quota");
+      KEY_INT (c, period, "period");
+      KEY_INT (c, burst, "burst");
+      KEY_INT (c, idle, "idle");
+      KEY_INT (c, realtime_period, "realtimePeriod");
+      KEY_INT (c, realtime_runtime, "realtimeRuntime");
+      if (c->cpus)
+        json_key_string (j, "cpus", c->cpus);
+      if (c->mems)
+        json_key_string (j, "mems", c->mems);
+      json_map_close (j);
+    }
+  if (r->has_pids_limit)
+    {
+      json_key (j, "pids");
+      json_map_open (j);
+      json_key_int (j, "limit", r->pids_limit);
+      json_map_close (j);
+    }
+  if (r->block_io)
+    {
+      json_key (j, "blockIO");
+      json_map_open (j);
+      KEY_INT (r->block_io, weight, "weight");
+      json_map_close (j);
+    }
+#undef KEY_INT
+  json_map_close (j);
+  return json_gen_finish (j, false, "the resources to update", out, &len, err);
+}
+
+static int
+resources_from_file (const char *path, oci_resources **r, char **text, ocirun_error_t *err)
 {
   cleanup_free char *data = NULL;
   size_t len = 0;
@@ -131,7 +196,10 @@ resources_from_file (const char *path, oci_resources **r, ocirun_error_t *err)
     }
   else if (read_file (path, &data, &len, err) < 0)
     return -1;
-  return oci_resources_parse_data (strcmp (path, "-") == 0 ? "<stdin>" : path, data, len, r, err);
+  if (oci_resources_parse_data (strcmp (path, "-") == 0 ? "<stdin>" : path, data, len, r, err) < 0)
+    return -1;
+  *text = steal_pointer (&data);
+  return 0;
 }
 
 int
@@ -178,19 +246,21 @@ cmd_update (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err)
   oci_memory m = { 0 };
   oci_cpu c = { 0 };
   oci_block_io b = { 0 };
+  cleanup_free char *json = NULL;
   int first = cmdline_parse (&cmd, argc, argv, err), ret;
 
   if (first <= 0)
     return first;
   if (f.resources)
     {
-      if (resources_from_file (f.resources, &file_r, err) < 0)
+      if (resources_from_file (f.resources, &file_r, &json, err) < 0)
         return -1;
-      ret = container_update (g->root, argv[first], file_r, NULL, NULL, err);
+      ret = container_update (g->root, argv[first], file_r, json, NULL, NULL, err);
       oci_resources_free (file_r);
       return ret < 0 ? -1 : 0;
     }
-  if (resources_from_flags (&f, &flags_r, &m, &c, &b, err) < 0)
+  if (resources_from_flags (&f, &flags_r, &m, &c, &b, err) < 0 || flags_json (&flags_r, &json, err) < 0)
     return -1;
-  return container_update (g->root, argv[first], &flags_r, f.l3_cache_schema, f.mem_bw_schema, err) < 0 ? -1 : 0;
+  ret = container_update (g->root, argv[first], &flags_r, json, f.l3_cache_schema, f.mem_bw_schema, err);
+  return ret < 0 ? -1 : 0;
 }

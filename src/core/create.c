@@ -133,7 +133,7 @@ save_state (const struct creation *cr, bool creating, ocirun_error_t *err)
     .dir = cr->dir, .id = (char *) cr->opts->id, .pid = cr->pid, .start_time = cr->start_time,
     .bundle = cr->bundle, .rootfs = cr->rootfs, .created = (char *) cr->created, .owner = (char *) "",
     .has_process = cr->config->process != NULL, .cgroups = cr->cgroups, .notify_socket = cr->notify_socket,
-    .creating = creating,
+    .creating = creating, .no_new_keyring = cr->opts->no_new_keyring,
   };
 
   return state_save (&st, err);
@@ -152,6 +152,7 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return -1;
   cr->own_dir = true;
   FAULT_POINT ("create:after-state-dir");
+  FAULT_HOLD ("create:hold-after-state-dir");
   if (load_config (cr, err) < 0 || check_terminal (cr, err) < 0 || sysctl_validate_host (cr->config, err) < 0)
     return -1;
   if (lsm_check (cr->config->process, cr->config->linux ? cr->config->linux->mount_label : NULL, err) < 0

@@ -24,6 +24,7 @@
 
 #include "exec.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/fault.h"
 #include "ocirun/linux.h"
 #include "ocirun/namespaces.h"
 #include "ocirun/utils.h"
@@ -116,7 +117,10 @@ process_setup (struct exec_run *r, ocirun_error_t *err)
 
   if (setsid () < 0)
     return ocirun_error (err, errno, "setsid");
-  if (keyring_join_session (r->opts->id, ns_has (r->config, OCI_NS_USER), p->selinux_label, err) < 0)
+  /* runc's rule: a container created with --no-new-keyring keeps the
+   * caller's session keyring in exec too. */
+  if (!r->st.no_new_keyring
+      && keyring_join_session (r->opts->id, ns_has (r->config, OCI_NS_USER), p->selinux_label, err) < 0)
     return -1;
   if (p->terminal && terminal_attach (p, r->console_fd, err) < 0)
     return -1;
@@ -151,6 +155,8 @@ helper_setup (struct exec_run *r, ocirun_error_t *err)
     return -1;
   if (join_namespaces (r, err) < 0 || enter_root (r, err) < 0)
     return -1;
+  /* The helper itself dies here: ocirun must see it and clean up. */
+  FAULT_POINT ("exec:helper-after-join");
   r->pid = clone_sibling ();
   if (r->pid < 0)
     return ocirun_error (err, errno, "clone the process into the container");

@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/fault.h"
 #include "ocirun/linux.h"
 #include "ocirun/log.h"
 #include "ocirun/lsm.h"
@@ -201,6 +202,7 @@ spawn (struct exec_run *r, ocirun_error_t *err)
     return ocirun_error (err, errno, "fork");
   if (r->helper == 0)
     exec_child_main (r);
+  FAULT_POINT ("exec:after-spawn");
   close (r->child_fd);
   r->child_fd = -1;
   if (r->console_fd >= 0)
@@ -269,6 +271,7 @@ drive (struct exec_run *r, ocirun_error_t *err)
     return -1;
   if (cgroup_enter (r->cgroups, r->helper, err) < 0 || sync_send (r->sync_fd, SYNC_GO, 0, err) < 0)
     return -1;
+  FAULT_POINT ("exec:after-cgroup-enter");
   /* From two processes: the process may be ready before its pid came. */
   for (bool ready = false; r->pid <= 0 || !ready;)
     {
@@ -279,6 +282,7 @@ drive (struct exec_run *r, ocirun_error_t *err)
         {
           r->pid = m.pid;
           reap (&r->helper);
+          FAULT_POINT ("exec:after-pid");
           ocirun_debug ("container `%s`: exec process pid %d", r->opts->id, (int) r->pid);
         }
       else if (m.type == SYNC_READY)
@@ -286,6 +290,8 @@ drive (struct exec_run *r, ocirun_error_t *err)
       else
         return ocirun_error (err, 0, "unexpected sync message %u", m.type);
     }
+  /* From here the process goes on to its exec without us. */
+  FAULT_POINT ("exec:after-ready");
   while ((ret = next_message (r, &m, err)) == 0)
     if (m.type != SYNC_SECCOMP_FD || take_listener (r, m.pid, err) < 0)
       return m.type != SYNC_SECCOMP_FD ? ocirun_error (err, 0, "unexpected sync message %u", m.type) : -1;
@@ -356,6 +362,7 @@ start_process (struct exec_run *r, ocirun_error_t *err)
       abort_exec (r, err);
       return -1;
     }
+  FAULT_POINT ("exec:after-exec");
   if (r->opts->pid_file == NULL)
     return 0;
   len = snprintf (buf, sizeof (buf), "%d", (int) r->pid);
@@ -364,6 +371,7 @@ start_process (struct exec_run *r, ocirun_error_t *err)
       abort_exec (r, err);
       return -1;
     }
+  FAULT_POINT ("exec:after-pid-file");
   return 0;
 }
 

@@ -26,6 +26,7 @@ struct container_state
   bool has_process;
   bool creating; /* saved before the init is set up: a crash there leaves this */
   char *notify_socket; /* the caller's NOTIFY_SOCKET at create, or NULL */
+  bool no_new_keyring; /* create --no-new-keyring: exec joins no new session keyring either, as runc's */
   char **cgroups; /* NULL-terminated */
   bool has_exit;
   int exit_status;
@@ -51,7 +52,9 @@ int state_load (const char *root, const char *id, struct container_state *st, oc
 void state_release (struct container_state *st);
 enum container_status state_status (const struct container_state *st);
 const char *state_status_name (enum container_status s);
-/* Written by the shim when the init is reaped. */
+/* Written by the shim when the init is reaped.  `dir` must lead to the
+ * container's own directory even after a delete and a create of the same
+ * id: the shim passes the held fd's /proc/self/fd/N, not <root>/<id>. */
 int state_record_exit (const char *dir, int wait_status);
 int state_remove (const char *dir, ocirun_error_t *err);
 

@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "ocirun/cgroup-resources.h"
 #include "ocirun/cleanup.h"
+#include "ocirun/fault.h"
 #include "ocirun/utils.h"
 
 int
@@ -68,6 +69,7 @@ lock_dir (const char *dir, const char *id, int *lock_fd, ocirun_error_t *err)
         return ocirun_error (err, 0, "container `%s` does not exist", id);
       if (fd < 0)
         return ocirun_error (err, errno, "open `%s`", dir);
+      FAULT_HOLD ("lock:after-open");
       if (flock (fd, LOCK_EX) < 0)
         {
           close (fd);
@@ -144,6 +146,8 @@ state_save (const struct container_state *st, ocirun_error_t *err)
     fprintf (out, "notify_socket=%s\n", st->notify_socket);
   if (st->creating)
     fprintf (out, "creating=1\n");
+  if (st->no_new_keyring)
+    fprintf (out, "no_new_keyring=1\n");
   for (char **c = st->cgroups; c && *c; c++)
     fprintf (out, "cgroup=%s\n", *c);
   fclose (out);
@@ -182,6 +186,8 @@ state_parse_line (struct container_state *st, const char *key, const char *value
     st->has_process = atoi (value) != 0;
   else if (strcmp (key, "creating") == 0)
     st->creating = atoi (value) != 0;
+  else if (strcmp (key, "no_new_keyring") == 0)
+    st->no_new_keyring = atoi (value) != 0;
   else if (strcmp (key, "cgroup") == 0)
     return strv_append (&st->cgroups, value);
   else if (strcmp (key, "bundle") == 0)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "oci-spec/json-gen.h"
 #include "ocirun/cgroup-resources.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/container-cgroup.h"
@@ -33,9 +34,43 @@ update_rdt (const char *id, const char *schema, ocirun_error_t *err)
   return 0;
 }
 
+static void
+tree_freep (yajl_val *v)
+{
+  yajl_tree_free (*v);
+}
+
+/* The saved config.json with `r_json` as (merged into) linux.resources. */
+static int
+save_resources (const char *dir, const char *r_json, ocirun_error_t *err)
+{
+  cleanup_free char *path = NULL, *data = NULL, *wrapped = NULL, *out = NULL;
+  yajl_val base __attribute__ ((cleanup (tree_freep))) = NULL;
+  yajl_val overlay __attribute__ ((cleanup (tree_freep))) = NULL;
+  json_gen *j;
+  size_t len;
+
+  if (asprintf (&path, "%s/" CONFIG_FILE, dir) < 0 || asprintf (&wrapped, "{\"linux\":{\"resources\":%s}}", r_json) < 0)
+    return ocirun_error (err, ENOMEM, "allocate");
+  if (read_file (path, &data, NULL, err) < 0)
+    return -1;
+  base = yajl_tree_parse (data, NULL, 0);
+  if (base == NULL || !YAJL_IS_OBJECT (base))
+    return ocirun_error (err, 0, "`%s` is not a JSON object", path);
+  overlay = yajl_tree_parse (wrapped, NULL, 0);
+  if (overlay == NULL)
+    return ocirun_error (err, 0, "the new resources are not JSON: %s", r_json);
+  j = json_gen_new ("\t");
+  if (j)
+    json_tree_merged (j, base, overlay);
+  if (json_gen_finish (j, true, path, &out, &len, err) < 0)
+    return -1;
+  return write_file_atomic (path, out, len, 0600, err);
+}
+
 int
-container_update (const char *root, const char *id, const oci_resources *r, const char *l3_cache,
-                  const char *mem_bw, ocirun_error_t *err)
+container_update (const char *root, const char *id, const oci_resources *r, const char *r_json,
+                  const char *l3_cache, const char *mem_bw, ocirun_error_t *err)
 {
   cleanup_state struct container_state st = { 0 };
   cleanup_close int lock_fd = -1;
@@ -48,5 +83,7 @@ container_update (const char *root, const char *id, const oci_resources *r, cons
     return -1;
   if (l3_cache && update_rdt (id, l3_cache, err) < 0)
     return -1;
-  return mem_bw ? update_rdt (id, mem_bw, err) : 0;
+  if (mem_bw && update_rdt (id, mem_bw, err) < 0)
+    return -1;
+  return r_json ? save_resources (st.dir, r_json, err) : 0;
 }

@@ -234,6 +234,23 @@ a_block_device ()
   [ "$status" -ne 0 ] && [[ "$output" == *"pids"* ]]
 }
 
+@test "update: the new values are saved in the container's config, the others kept" {
+  start_with '{"memory":{"limit":67108864,"swap":134217728},"cpu":{"shares":200}}'
+  local saved=$ROOT/$ID/config.json before
+  before=$(jq -c 'del(.linux.resources)' "$saved")
+  "${O[@]}" update --memory 100m --cpu-period 150000 --pids-limit 77 "$ID"
+  echo '{"memory":{"reservation":1048576},"pids":{"limit":13},"cpu":{"cpus":"0"}}' | "${O[@]}" update -r - "$ID"
+  [ "$(jq -c '.linux.resources | {memory, cpu, pids}' "$saved")" = \
+    '{"memory":{"limit":104857600,"swap":134217728,"reservation":1048576},"cpu":{"shares":200,"period":150000,"cpus":"0"},"pids":{"limit":13}}' ]
+  [ "$(jq -c 'del(.linux.resources)' "$saved")" = "$before" ]
+  # A failed update saves nothing.
+  run "${O[@]}" update --cpuset-cpus 4096 "$ID"
+  [ "$status" -ne 0 ]
+  [ "$(jq -r .linux.resources.cpu.cpus "$saved")" = 0 ]
+  # The saved config still serves the container: exec reads it.
+  "${O[@]}" exec "$ID" true
+}
+
 @test "pause and resume: freezer state and the container's status" {
   start_with '{}'
   "${O[@]}" pause "$ID"

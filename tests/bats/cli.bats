@@ -188,7 +188,7 @@ bash_complete ()
   [ "$(jq -c '[.linux.namespaces[].type]' "$TMP/b/config.json")" = '["pid","ipc","uts","mount","user"]' ]
   [ "$(jq -c '.linux.resources' "$TMP/b/config.json")" = null ]
   [ "$(jq -r '.mounts[] | select(.destination == "/sys") | .options[0]' "$TMP/b/config.json")" = rbind ]
-  ! grep -q 'gid=' "$TMP/b/config.json"
+  ! grep -q 'gid=' "$TMP/b/config.json" || false
 }
 
 @test "spec --rootless=false is the default config" {

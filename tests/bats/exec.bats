@@ -334,7 +334,7 @@ EOF
     oci delete "$ID"
   done
   assert_clean
-  ! pgrep -f "sleep 0.02"
+  ! pgrep -f "sleep 0.02" || false
 }
 
 @test "--preserve-fds passes fds 3..3+N-1; a missing one is an error" {
@@ -484,6 +484,17 @@ EOF
     [[ "$output" == *"some-profile"* ]]
   fi
   [ "$(oci ps -f json "$ID")" = "[$INIT]" ]
+  oci delete -f "$ID"
+  assert_clean
+}
+
+@test "exec in a --no-new-keyring container joins no new session keyring either, as runc's" {
+  oci create --no-new-keyring -b "$B" "$ID"
+  oci start "$ID"
+  oci exec -d "$ID" sleep 100 </dev/null >/dev/null 2>&1
+  [ "$(oci ps -f json "$ID" | jq length)" -eq 2 ]
+  # /proc/keys is masked inside the default config: look from the host.
+  ! grep -q " _ses\.$ID: " /proc/keys || false
   oci delete -f "$ID"
   assert_clean
 }

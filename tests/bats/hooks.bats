@@ -265,7 +265,7 @@ create_hook_fails() {
   echo "$output"
   [ "$status" -eq 1 ]
   [[ "$output" == *"poststart hook #0"*"exited with status 5"* ]]
-  ! kill -0 "$pid" 2>/dev/null
+  ! kill -0 "$pid" 2>/dev/null || false
   assert_clean
   [ "$(names)" = "poststart1 poststop " ]
 }
@@ -295,7 +295,7 @@ create_hook_fails() {
   [[ "$output" == *"createRuntime hook #0 \`/bin/sh\` timed out after 1 s and was killed"* ]]
   assert_clean
   # The hook's own children died with it.
-  ! pgrep -f "sleep 30; echo survived" >/dev/null
+  ! pgrep -f "sleep 30; echo survived" >/dev/null || false
   [ "$(names)" = "poststop " ]
 }
 

@@ -268,7 +268,7 @@ teardown() {
   [ "${lines[0]}" = parent=self ]
   [ "${lines[1]}" = exit=9 ]
   # No shim: nothing of ocirun stayed behind.
-  ! pgrep -f -- "--root $ROOT"
+  ! pgrep -f -- "--root $ROOT" || false
   [ "$(oci state "$ID" | jq -r .status)" = stopped ]
   oci delete "$ID"
   assert_clean
@@ -292,10 +292,13 @@ teardown() {
   init=$(oci state "$ID" | jq -r .pid)
   shim=$(awk '/^PPid:/ {print $2}' "/proc/$init/status")
   [ "$(tr '\0' ' ' </proc/$shim/cmdline)" = "$OCIRUN --root $ROOT create -b $B $ID " ]
-  # own session, only /dev/null on stdio, nothing else open
+  # own session, only /dev/null on stdio, nothing else open but fd 3:
+  # its container's state dir, held so that an exit it records after a
+  # delete can never land in a new container of the same id
   [ "$(ps -o sid= -p "$shim" | tr -d ' ')" = "$shim" ]
-  [ "$(ls "/proc/$shim/fd" | sort | tr '\n' ' ')" = "0 1 2 " ]
+  [ "$(ls "/proc/$shim/fd" | sort | tr '\n' ' ')" = "0 1 2 3 " ]
   [ "$(readlink "/proc/$shim/fd/1")" = /dev/null ]
+  [ "$(readlink "/proc/$shim/fd/3")" = "$(readlink -f "$ROOT/$ID")" ]
   [ "$(readlink "/proc/$shim/cwd")" = / ]
   # private memory under 1 MiB
   local private

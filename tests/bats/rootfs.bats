@@ -280,12 +280,12 @@ host-dev" ]
     echo "$bad: $output"
     [ "$status" -ne 0 ]
     [ -z "$(ls -A "$TMP/state" 2>/dev/null)" ]
-    ! grep -F "$TMP" /proc/self/mountinfo
+    ! grep -F "$TMP" /proc/self/mountinfo || false
     cp "$TMP/config.orig" "$B/config.json"
   done
   after=$(cut -d' ' -f5 /proc/self/mountinfo | sort)
   # Only mounts of others running meanwhile may differ; none of ours.
-  ! comm -13 <(echo "$before") <(echo "$after") | grep -F -e "$TMP" -e "$B"
+  ! comm -13 <(echo "$before") <(echo "$after") | grep -F -e "$TMP" -e "$B" || false
   host_dir_unchanged
 }
 

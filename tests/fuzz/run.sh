@@ -56,5 +56,8 @@ mkdir -p "$build" "$corpus"
     $(pkg-config --libs yajl) -o "$build/fuzz-$target"
 
 cd "$build"
+# libFuzzer writes what it finds into the FIRST directory given, and
+# deletes there the inputs it reduced: that must be the scratch corpus,
+# never the committed samples in $extra.
 # shellcheck disable=SC2086
-exec ./fuzz-"$target" -max_total_time="$seconds" -print_final_stats=1 $extra "$corpus" "$here/seeds/$target"
+exec ./fuzz-"$target" -max_total_time="$seconds" -print_final_stats=1 "$corpus" "$here/seeds/$target" $extra

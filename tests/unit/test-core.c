@@ -103,11 +103,12 @@ test_state_round_trip (const char *root)
   ocirun_error_release (&err);
   st = (struct container_state){ .dir = dir, .id = "c1", .pid = 42, .start_time = 123456789012ULL,
                                  .bundle = "/b", .rootfs = "/b/rootfs", .created = "2026-01-01T00:00:00.5Z",
-                                 .owner = "", .has_process = true, .cgroups = cgroups };
+                                 .owner = "", .has_process = true, .cgroups = cgroups, .no_new_keyring = true };
   ok (state_save (&st, &err) == 0 && state_load (root, "c1", &back, &err) == 0, "save and load");
   ok (back.pid == 42 && back.start_time == 123456789012ULL && strcmp (back.bundle, "/b") == 0
              && strcmp (back.rootfs, "/b/rootfs") == 0 && back.has_process && back.cgroups
-             && strcmp (back.cgroups[1], cgroups[1]) == 0 && back.cgroups[2] == NULL && !back.has_exit,
+             && strcmp (back.cgroups[1], cgroups[1]) == 0 && back.cgroups[2] == NULL && !back.has_exit
+             && back.no_new_keyring,
          "every field survives");
   ok (state_status (&back) == STATUS_STOPPED, "a pid with another start time is stopped");
   close (lock); /* record_exit takes the container's lock */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oci-spec/json-gen.h"
 #include "oci-spec/state.h"
 #include "ocirun/cleanup.h"
 
@@ -221,10 +222,32 @@ test_spec_state (void)
                "\"bundle\":\"/tmp/tmp.TRuYBcqDqs\"}");
 }
 
+/* update's merge into the saved config: objects member by member, other
+ * values replaced, null keeps, numbers keep their text. */
+static void
+test_tree_merged (void)
+{
+  yajl_val base = yajl_tree_parse ("{\"a\":1.50,\"r\":{\"m\":{\"l\":1,\"s\":2},\"d\":[1,{\"x\":null}]},\"z\":\"k\"}", NULL, 0);
+  yajl_val over = yajl_tree_parse ("{\"r\":{\"m\":{\"l\":7,\"n\":8},\"d\":[3],\"p\":{\"q\":true}},\"z\":null,\"y\":null}", NULL, 0);
+  json_gen *j = json_gen_new (" ");
+  cleanup_free char *out = NULL;
+  size_t len = 0;
+  int ret;
+
+  json_tree_merged (j, base, over);
+  ret = json_gen_finish (j, false, "merged", &out, &len, NULL);
+  check_bytes ("json_tree_merged: objects merge, the rest is replaced, null keeps", ret, out, len,
+               "{\n \"a\": 1.50,\n \"r\": {\n  \"m\": {\n   \"l\": 7,\n   \"s\": 2,\n   \"n\": 8\n  },\n"
+               "  \"d\": [\n   3\n  ],\n  \"p\": {\n   \"q\": true\n  }\n },\n \"z\": \"k\"\n}");
+  yajl_tree_free (base);
+  yajl_tree_free (over);
+}
+
 int
 main (void)
 {
-  printf ("1..10\n");
+  printf ("1..11\n");
+  test_tree_merged ();
   test_spec_state ();
   test_state ();
   test_list ();
