@@ -221,7 +221,8 @@ open_our_rootfs (const struct journal_entry *r, uint64_t *root_id)
   if (mount_id_of (fd, root_id, &is_root) == 0 && is_root && *root_id != r->under
       && (r->own == 0 || *root_id == r->own))
     return fd;
-  if (*root_id != r->under)
+  /* Not a mount root, or the mount we bound onto: the bind is gone. */
+  if (is_root && *root_id != r->under)
     ocirun_warn ("the rootfs bind of `%s` is covered by another mount: left in place", r->path);
   close (fd);
   errno = ENOENT;

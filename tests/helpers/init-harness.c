@@ -158,8 +158,19 @@ spawn (const oci_config *config, const struct rootfs_options *opts, int flags, i
   return wait_status (pid);
 }
 
-/* As the core does: the mounts of a container without a mount namespace
- * are journalled in a (here temporary) state dir and undone after it. */
+static bool
+has_mount_namespace (const oci_config *config)
+{
+  for (size_t i = 0; config->linux && i < config->linux->namespaces_len; i++)
+    if (config->linux->namespaces[i].type == OCI_NS_MOUNT)
+      return true;
+  return false;
+}
+
+/* The mounts of a container without a mount namespace need a journal
+ * (here in a temporary dir).  The harness still runs the container in a
+ * private mount namespace of its own, where they vanish with it: nothing
+ * to undo (the journal's mount ids are that namespace's). */
 static int
 spawn_journalled (const oci_config *config, struct rootfs_options *opts, int flags, int console_fd)
 {
@@ -168,7 +179,7 @@ spawn_journalled (const oci_config *config, struct rootfs_options *opts, int fla
   cleanup_close int dir_fd = -1;
   int status;
 
-  if (flags & CLONE_NEWNS)
+  if (has_mount_namespace (config))
     return spawn (config, opts, flags, console_fd);
   if (mkdtemp (dir) == NULL)
     return perror ("mkdtemp"), 1;
@@ -179,8 +190,6 @@ spawn_journalled (const oci_config *config, struct rootfs_options *opts, int fla
     {
       status = spawn (config, opts, flags, console_fd);
       close (opts->mount_journal_fd);
-      if (mount_journal_undo (dir, &err) < 0)
-        status = fail (&err);
     }
   if (remove_tree (dir, &err) < 0)
     status = fail (&err);
