@@ -34,6 +34,7 @@ lifecycle_teardown_mounts() {
   done
   umount -l "$TMP/peer" 2>/dev/null || true
   umount -l "$TMP/shared" 2>/dev/null || true
+  umount -l "$TMP/hostmnt" 2>/dev/null || true
   lifecycle_teardown
 }
 
@@ -147,5 +148,26 @@ assert_gone() {
   [ -z "$(awk -v p="$TMP/peer/" 'index($5, p) == 1' /proc/self/mountinfo)" ]
   [ -z "$(bundle_mounts)" ]
   umount "$TMP/peer" "$TMP/shared"
+  assert_gone
+}
+
+@test "no mount namespace: delete resolves inside the rootfs and needs no mount ids (a crash before they were written)" {
+  # A destination through a symlink that names a host mount point: the
+  # mount lands inside the rootfs, and delete must not detach the host's.
+  mkdir -p "$TMP/hostmnt"
+  mount -t tmpfs hostmnt "$TMP/hostmnt"
+  mkdir -p "$B/rootfs/mnt"
+  ln -s "$TMP/hostmnt" "$B/rootfs/mnt/link"
+  bundle_jq "$B" '.mounts += [{"destination": "/mnt/link", "type": "tmpfs", "source": "tmpfs"}]'
+  oci create -b "$B" "$ID"
+  grep -q -- " $B/rootfs$TMP/hostmnt " /proc/self/mountinfo
+  # Drop the "<seq> = <mount id>" records, as if create died after each mount.
+  journal=$ROOT/$ID/mounts
+  tr '\0' '\n' <"$journal" | grep -v '^[0-9]* = ' | tr '\n' '\0' >"$journal.new"
+  mv "$journal.new" "$journal"
+  oci delete --force "$ID"
+  [ -z "$(bundle_mounts)" ]
+  mountpoint -q "$TMP/hostmnt"
+  umount "$TMP/hostmnt"
   assert_gone
 }
