@@ -171,3 +171,26 @@ assert_gone() {
   umount "$TMP/hostmnt"
   assert_gone
 }
+
+@test "no mount namespace: rootfsPropagation applies to the rootfs bind; --no-pivot still chroots; nothing left" {
+  bundle_args "$B" sh -c 'awk "\$5 == \"/\"" /proc/self/mountinfo'
+  for p in shared slave private unbindable; do
+    bundle_jq "$B" ".linux.rootfsPropagation = \"$p\""
+    run oci run -b "$B" "$ID"
+    echo "$p: $output"
+    [ "$status" -eq 0 ]
+    case $p in
+      shared) [[ "$output" == *"shared:"* ]] ;;
+      unbindable) [[ "$output" == *"unbindable"* ]] ;;
+      *) [[ "$output" != *"shared:"* && "$output" != *"master:"* ]] ;;
+    esac
+    [ -z "$(bundle_mounts)" ]
+  done
+  # The host's "/" is never moved or covered: --no-pivot is a chroot too.
+  bundle_args "$B" sh -c 'echo inside; ls /mnt'
+  run oci run --no-pivot -b "$B" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == inside*bind*tmp* ]]
+  assert_gone
+}
