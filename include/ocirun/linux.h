@@ -32,7 +32,24 @@ struct rootfs_options
    * NULL: nothing to run.  Its error fails rootfs_setup. */
   int (*before_pivot) (void *data, ocirun_error_t *err);
   void *before_pivot_data;
+
+  /* Added for containers without a mount namespace: where every host
+   * mount is recorded (mount_journal_open); 0 or -1: none, and then such
+   * a container is refused. */
+  int mount_journal_fd;
 };
+
+/* src/linux/mount-journal.c: a container without a mount namespace mounts
+ * in the runtime's namespace (runtime-spec: it inherits it).  Its init
+ * records each mount in MOUNT_JOURNAL_FILE of the state dir before making
+ * it; mount_journal_undo, run when the state dir goes (delete, a failed
+ * create, delete --force of a half-created one), detaches them newest
+ * first with MNT_DETACH, the rootfs bind last, resolving every path inside
+ * the rootfs and touching only mounts that are the container's.  No
+ * journal: nothing to undo. */
+#define MOUNT_JOURNAL_FILE "mounts"
+int mount_journal_open (int state_dir_fd, ocirun_error_t *err);
+int mount_journal_undo (const char *state_dir, ocirun_error_t *err);
 
 /* src/linux/uts.c: hostname and domainname (needs a uts namespace). */
 int linux_set_hostname (const oci_config *config, ocirun_error_t *err);
@@ -41,7 +58,9 @@ int linux_set_hostname (const oci_config *config, ocirun_error_t *err);
  * pivot_root (or chroot), process.cwd created if missing (as runc does),
  * linux.sysctl (validated first: a key of a namespace the container does
  * not have is an error), maskedPaths, readonlyPaths, root.readonly.
- * Without a mount namespace: only a chroot, and any mount is an error.
+ * Without a mount namespace: the same mounts in the runtime's namespace,
+ * journalled (mount-journal.c), under a private bind of the rootfs, and a
+ * chroot; maskedPaths and readonlyPaths are refused (see rootfs.c).
  * Every path inside the rootfs is resolved there (openat2 RESOLVE_IN_ROOT,
  * or a checked walk where openat2 is missing).  On return the process's
  * root and cwd are the container's "/". */

@@ -67,6 +67,16 @@ init_setup (struct init_ctx *ctx, ocirun_error_t *err)
   ctx->host_pid = go.pid;
   if (setsid () < 0)
     return ocirun_error (err, errno, "setsid");
+  /* Without a mount namespace the mounts are the host's: recorded for
+   * delete to undo, in our state dir (opened while we are still its
+   * owner, before becoming a user namespace's root).  It stays open,
+   * close-on-exec, for the /dev/console bind after rootfs_setup. */
+  if (!ns_has (c, OCI_NS_MOUNT))
+    {
+      ro.mount_journal_fd = mount_journal_open (ctx->state_dir_fd, err);
+      if (ro.mount_journal_fd < 0)
+        return -1;
+    }
   if (ns_has (c, OCI_NS_USER) && become_userns_root (err) < 0)
     return -1;
   /* After the parent moved us into the container's cgroup, so that it is

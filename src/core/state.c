@@ -18,6 +18,7 @@
 #include "ocirun/cgroup-resources.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/fault.h"
+#include "ocirun/linux.h"
 #include "ocirun/utils.h"
 
 int
@@ -345,5 +346,9 @@ state_record_exit (const char *dir, int wait_status)
 int
 state_remove (const char *dir, ocirun_error_t *err)
 {
+  /* The mounts of a container without a mount namespace go with it; if
+   * they cannot, the state dir (and its journal) stays for a new try. */
+  if (mount_journal_undo (dir, err) < 0)
+    return -1;
   return remove_tree (dir, err);
 }

@@ -69,20 +69,23 @@ device_type_bits (char type)
 
 /* In a user namespace mknod is refused: bind the host's node instead. */
 static int
-bind_host_device (int parent_fd, const char *base, const oci_device *d, ocirun_error_t *err)
+bind_host_device (int root_fd, int parent_fd, const char *base, const oci_device *d, ocirun_error_t *err)
 {
   cleanup_close int fd = openat (parent_fd, base, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0000);
   char path[PROC_FD_PATH_MAX];
   cleanup_close int target = -1;
+  unsigned seq = 0;
 
   if (fd < 0)
     return ocirun_error (err, errno, "create `%s`", d->path);
   target = openat (parent_fd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (target < 0)
     return ocirun_error (err, errno, "open `%s`", d->path);
+  if (mount_journal_begin ('M', target, d->path, &seq, err) < 0)
+    return -1;
   if (mount (d->path, proc_fd_path (target, path), NULL, MS_BIND, NULL) < 0)
     return ocirun_error (err, errno, "bind mount device `%s`", d->path);
-  return 0;
+  return mount_journal_done (seq, root_fd, d->path, err);
 }
 
 static int
@@ -104,7 +107,7 @@ create_device (int root_fd, const oci_device *d, bool in_userns, ocirun_error_t 
   if (parent_fd < 0)
     return -1;
   if (in_userns)
-    return bind_host_device (parent_fd, base, d, err);
+    return bind_host_device (root_fd, parent_fd, base, d, err);
   /* A node already there (from the image) is replaced: the config wins. */
   if (unlinkat (parent_fd, base, 0) < 0 && errno != ENOENT)
     return ocirun_error (err, errno, "remove `%s`", d->path);

@@ -54,6 +54,17 @@ int path_open_in_root (int root_fd, const char *path, enum path_create create, b
 #define PROC_FD_PATH_MAX 32
 const char *proc_fd_path (int fd, char buf[PROC_FD_PATH_MAX]);
 
+/* ---- the mount journal (mount-journal.c) -------------------------------
+ * Without a mount namespace every mount is recorded before it is made
+ * (begin: kind 'R' for the rootfs bind, 'M' for one inside the rootfs;
+ * target_fd is the O_PATH fd it will cover) and once made (done: the new
+ * mount is looked up at `path` inside root_fd, or at the host path `path`
+ * when root_fd < 0).  Both do nothing while no journal is in use. */
+void mount_journal_use (int fd);
+bool mount_journal_active (void);
+int mount_journal_begin (char kind, int target_fd, const char *path, unsigned *seq, ocirun_error_t *err);
+int mount_journal_done (unsigned seq, int root_fd, const char *path, ocirun_error_t *err);
+
 /* ---- mounting (mounts.c) ---------------------------------------------- */
 
 /* Mount one config entry inside the rootfs.  `bundle` anchors relative

@@ -178,6 +178,7 @@ mount_bind (const struct mount_ctx *ctx, const oci_mount *m, const struct mount_
   char path[PROC_FD_PATH_MAX];
   unsigned long extra = opts->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
   struct stat st;
+  unsigned seq = 0;
 
   if (m->source == NULL)
     return ocirun_error (err, 0, "bind mount on `%s` has no source", m->destination);
@@ -190,6 +191,8 @@ mount_bind (const struct mount_ctx *ctx, const oci_mount *m, const struct mount_
                               false, err);
   if (target < 0)
     return -1;
+  if (mount_journal_begin ('M', target, m->destination, &seq, err) < 0)
+    return -1;
   if (opts->idmap || m->uid_mappings_len || m->gid_mappings_len)
     {
       if (mount_bind_idmapped (ctx, m, src, target, opts, err) < 0)
@@ -197,6 +200,8 @@ mount_bind (const struct mount_ctx *ctx, const oci_mount *m, const struct mount_
     }
   else if (mount (src, proc_fd_path (target, path), NULL, MS_BIND | (opts->flags & MS_REC), NULL) < 0)
     return ocirun_error (err, errno, "bind mount `%s` on `%s`", src, m->destination);
+  if (mount_journal_done (seq, ctx->root_fd, m->destination, err) < 0)
+    return -1;
   return mount_finish (ctx->root_fd, m->destination, opts, target, extra, err);
 }
 
@@ -218,6 +223,7 @@ mount_filesystem (const struct mount_ctx *ctx, const oci_mount *m, const struct 
   bool procfs = m->type && (strcmp (m->type, "proc") == 0 || strcmp (m->type, "sysfs") == 0);
   unsigned long flags = opts->flags;
   bool copyup;
+  unsigned seq = 0;
   cleanup_close int target = -1;
   char path[PROC_FD_PATH_MAX];
   struct stat st;
@@ -239,9 +245,13 @@ mount_filesystem (const struct mount_ctx *ctx, const oci_mount *m, const struct 
   copyup = opts->tmpcopyup && m->type && strcmp (m->type, "tmpfs") == 0;
   if (path_is (m->destination, "/dev") || copyup)
     flags &= ~MS_RDONLY;
+  if (mount_journal_begin ('M', target, m->destination, &seq, err) < 0)
+    return -1;
   if (mount (m->source ? m->source : m->type, proc_fd_path (target, path), m->type, flags, opts->data) < 0)
     return ocirun_error (err, errno, "mount `%s` (type %s, options %s) on `%s`", m->source ? m->source : "",
                          m->type ? m->type : "none", opts->data ? opts->data : "none", m->destination);
+  if (mount_journal_done (seq, ctx->root_fd, m->destination, err) < 0)
+    return -1;
   if (copyup && copy_up (ctx->root_fd, m->destination, target, opts->flags, err) < 0)
     return -1;
   return mount_finish (ctx->root_fd, m->destination, opts, target, 0, err);

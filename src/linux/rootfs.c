@@ -28,13 +28,17 @@ has_namespace (const oci_config *config, int type)
   return false;
 }
 
-/* Already inside a user namespace (rootless): mknod is refused there too. */
+/* In a user namespace, ours or one we run in (rootless), mknod is
+ * refused: devices are bind mounts of the host's nodes. */
 static bool
-running_in_userns (void)
+in_user_namespace (const oci_config *config)
 {
-  cleanup_file FILE *f = fopen ("/proc/self/uid_map", "re");
+  cleanup_file FILE *f = NULL;
   unsigned long inside, outside, count;
 
+  if (has_namespace (config, OCI_NS_USER))
+    return true;
+  f = fopen ("/proc/self/uid_map", "re");
   if (f == NULL || fscanf (f, "%lu %lu %lu", &inside, &outside, &count) != 3)
     return false;
   return !(inside == 0 && outside == 0 && count == 4294967295UL);
@@ -247,24 +251,76 @@ finish_inside (const oci_config *config, ocirun_error_t *err)
   return 0;
 }
 
-/* Without a mount namespace every mount would land in the host's (runc
- * makes them, and leaves them there): refuse anything that mounts, and
- * only chroot into the rootfs. */
+/* Without a mount namespace (runtime-spec: the container inherits ours)
+ * the container's mounts are the host's.  They are made anyway, as runc
+ * makes them, but journalled (mount-journal.c) so that delete undoes
+ * them.  What differs from the mount-namespace path, and why:
+ * - the host's "/" keeps its propagation (runc makes it rslave: a change
+ *   to the whole host); instead the rootfs bind is made private before
+ *   anything is mounted under it, so none of the container's mounts
+ *   reaches the peers of the mount holding the rootfs -- only the bind
+ *   itself does, and its copies go with it at delete;
+ * - chroot instead of pivot_root (there is no root of our own to pivot),
+ *   also with --no-pivot: moving the rootfs onto "/" would cover the
+ *   host's root;
+ * - rootfsPropagation applies to the rootfs bind (the container's "/");
+ * - maskedPaths and readonlyPaths are refused, as runc refuses them:
+ *   they would cover only the container's own proc and sys mounts while
+ *   the host's, in the same mount namespace, stay reachable -- a
+ *   protection that does not hold is not given silently.
+ * Devices and the /dev symlinks are files in the rootfs (or in its /dev
+ * mount) as with a mount namespace; root.readonly and a read-only /dev
+ * remount our own mounts. */
 static int
-chroot_only (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err)
+bind_rootfs_on_host (const char *rootfs, ocirun_error_t *err)
+{
+  cleanup_close int dir = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  unsigned seq = 0;
+
+  if (dir < 0)
+    return ocirun_error (err, errno, "open rootfs `%s`", rootfs);
+  if (mount_journal_begin ('R', dir, rootfs, &seq, err) < 0)
+    return -1;
+  if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return ocirun_error (err, errno, "bind mount rootfs `%s`", rootfs);
+  if (mount_journal_done (seq, -1, rootfs, err) < 0)
+    return -1;
+  if (mount (NULL, rootfs, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
+    return ocirun_error (err, errno, "make the rootfs bind `%s` private", rootfs);
+  return 0;
+}
+
+static int
+setup_in_host_namespace (const oci_config *config, const struct rootfs_options *opts, ocirun_error_t *err)
 {
   const oci_linux *l = config->linux;
+  cleanup_close int root_fd = -1;
+  unsigned long propagation;
 
-  if (config->mounts_len || opts->extra_mounts_len || config->root_readonly
-      || (l && (l->masked_paths.len || l->readonly_paths.len || l->devices_len)))
-    return ocirun_error (err, 0, "mounts, devices, maskedPaths, readonlyPaths and root.readonly need a mount "
-                                 "namespace: without one they would be made on the host");
-  if (sysctl_validate (config, err) < 0)
+  if (l && (l->masked_paths.len || l->readonly_paths.len))
+    return ocirun_error (err, 0, "maskedPaths and readonlyPaths need a mount namespace: without one the "
+                                 "host's proc and sys stay reachable beside the masked ones");
+  if (opts->mount_journal_fd <= 0)
+    return ocirun_error (err, EINVAL, "no mount journal: the mounts of a container without a mount "
+                                      "namespace could not be undone");
+  propagation = root_propagation (config, err);
+  if ((err && *err) || sysctl_validate (config, err) < 0)
+    return -1;
+  mount_journal_use (opts->mount_journal_fd);
+  if (bind_rootfs_on_host (opts->rootfs, err) < 0)
+    return -1;
+  root_fd = open (opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return ocirun_error (err, errno, "open rootfs `%s`", opts->rootfs);
+  if (mount_all (config, opts, root_fd, err) < 0
+      || devices_setup (root_fd, config, in_user_namespace (config), err) < 0)
     return -1;
   if (opts->before_pivot && opts->before_pivot (opts->before_pivot_data, err) < 0)
     return -1;
-  if (chdir (opts->rootfs) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+  if (fchdir (root_fd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
     return ocirun_error (err, errno, "chroot to rootfs `%s`", opts->rootfs);
+  if (propagation && mount (NULL, "/", NULL, propagation, NULL) < 0)
+    return ocirun_error (err, errno, "set rootfsPropagation of `/`");
   return finish_inside (config, err);
 }
 
@@ -276,11 +332,11 @@ rootfs_setup (const oci_config *config, const struct rootfs_options *opts, ociru
   bool in_userns;
 
   if (!has_namespace (config, OCI_NS_MOUNT))
-    return chroot_only (config, opts, err);
+    return setup_in_host_namespace (config, opts, err);
   propagation = root_propagation (config, err);
   if ((err && *err) || sysctl_validate (config, err) < 0)
     return -1;
-  in_userns = has_namespace (config, OCI_NS_USER) || running_in_userns ();
+  in_userns = in_user_namespace (config);
   if (prepare_root (opts, propagation, err) < 0)
     return -1;
   root_fd = open (opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);

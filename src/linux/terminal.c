@@ -17,6 +17,7 @@
 
 #include "ocirun/cleanup.h"
 #include "ocirun/linux.h"
+#include "src/linux/internal.h"
 
 /* The message body is the slave's name, as runc sends it; receivers only
  * look at the fd in the ancillary data. */
@@ -105,6 +106,25 @@ bind_console (const char *slave_name, ocirun_error_t *err)
   return 0;
 }
 
+/* Without a mount namespace the bind is a host mount: journalled. */
+static int
+bind_console_journalled (const char *slave_name, ocirun_error_t *err)
+{
+  cleanup_close int root = -1, target = -1;
+  unsigned seq = 0;
+
+  if (!mount_journal_active ())
+    return bind_console (slave_name, err);
+  root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return ocirun_error (err, errno, "open `/`");
+  target = path_open_in_root (root, "/dev/console", PATH_CREATE_FILE, false, err);
+  if (target < 0 || mount_journal_begin ('M', target, "/dev/console", &seq, err) < 0
+      || bind_console (slave_name, err) < 0)
+    return -1;
+  return mount_journal_done (seq, root, "/dev/console", err);
+}
+
 static int
 open_send_attach (const oci_process *process, int console_fd, bool console, ocirun_error_t *err)
 {
@@ -117,7 +137,7 @@ open_send_attach (const oci_process *process, int console_fd, bool console, ocir
   slave = open (slave_name, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0)
     return ocirun_error (err, errno, "open `%s`", slave_name);
-  if (console && bind_console (slave_name, err) < 0)
+  if (console && bind_console_journalled (slave_name, err) < 0)
     return -1;
   if (send_fd (console_fd, master, slave_name, err) < 0)
     return -1;

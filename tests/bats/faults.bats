@@ -142,6 +142,30 @@ crash_create() {
   assert_recovers
 }
 
+# Without a mount namespace the mounts are the host's: the journal in the
+# state dir must undo them after any crash.
+no_mount_namespace() {
+  bundle_jq "$B" '.linux.namespaces |= map(select(.type != "mount"))
+    | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+    | .mounts += [{"destination": "/mnt/tmp", "type": "tmpfs", "source": "tmpfs"}]'
+}
+
+@test "faults: init killed after its mounts, without a mount namespace: none left on the host" {
+  no_mount_namespace
+  crash_create init:after-mounts
+  assert_truthful
+  assert_clean
+  assert_recovers
+}
+
+@test "faults: create killed once the init is ready, without a mount namespace: delete --force unmounts" {
+  no_mount_namespace
+  crash_create create:after-ready
+  grep -q -- "$B/rootfs/mnt/tmp" /proc/self/mountinfo
+  assert_truthful
+  assert_recovers
+}
+
 @test "faults: create killed once the init is ready" {
   crash_create create:after-ready
   assert_truthful

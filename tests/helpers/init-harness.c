@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "ocirun/cleanup.h"
 #include "ocirun/error.h"
 #include "ocirun/linux.h"
+#include "ocirun/utils.h"
 
 #ifdef HAVE_SECCOMP
 #include <seccomp.h>
@@ -156,6 +158,44 @@ spawn (const oci_config *config, const struct rootfs_options *opts, int flags, i
   return wait_status (pid);
 }
 
+static bool
+has_mount_namespace (const oci_config *config)
+{
+  for (size_t i = 0; config->linux && i < config->linux->namespaces_len; i++)
+    if (config->linux->namespaces[i].type == OCI_NS_MOUNT)
+      return true;
+  return false;
+}
+
+/* The mounts of a container without a mount namespace need a journal
+ * (here in a temporary dir).  The harness still runs the container in a
+ * private mount namespace of its own, where they vanish with it: nothing
+ * to undo (the journal's mount ids are that namespace's). */
+static int
+spawn_journalled (const oci_config *config, struct rootfs_options *opts, int flags, int console_fd)
+{
+  cleanup_error ocirun_error_t err = NULL;
+  char dir[] = "/tmp/init-harness.XXXXXX";
+  cleanup_close int dir_fd = -1;
+  int status;
+
+  if (has_mount_namespace (config))
+    return spawn (config, opts, flags, console_fd);
+  if (mkdtemp (dir) == NULL)
+    return perror ("mkdtemp"), 1;
+  dir_fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0 || (opts->mount_journal_fd = mount_journal_open (dir_fd, &err)) < 0)
+    status = err ? fail (&err) : (perror (dir), 1);
+  else
+    {
+      status = spawn (config, opts, flags, console_fd);
+      close (opts->mount_journal_fd);
+    }
+  if (remove_tree (dir, &err) < 0)
+    status = fail (&err);
+  return status;
+}
+
 static int
 run (const char *bundle_arg, bool no_pivot, const char *console)
 {
@@ -181,7 +221,7 @@ run (const char *bundle_arg, bool no_pivot, const char *console)
     return perror (config->root_path), 1;
   if (console && (console_fd = connect_console (console, &err)) < 0)
     return fail (&err);
-  return spawn (config, &opts, flags, console_fd);
+  return spawn_journalled (config, &opts, flags, console_fd);
 }
 
 int
