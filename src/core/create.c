@@ -171,6 +171,11 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return -1;
   if (cgroup_create (cr->cgroups, err) < 0 || cgroup_apply_config (cr->cgroups, cr->config, err) < 0)
     return -1;
+  /* execCPUAffinity.initial must hold before the init joins: then we
+   * move it in ourselves, after setting it (release_init). */
+  if (!(cr->config->process && cr->config->process->exec_cpu_affinity_initial)
+      && cgroup_join_open (cr->cgroups, &cr->join, err) < 0)
+    return -1;
   FAULT_POINT ("create:after-cgroup");
   if (cr->opts->console_socket)
     {
@@ -210,6 +215,7 @@ launch (struct creation *cr, ocirun_error_t *err)
     .id = cr->opts->id, .bundle = cr->bundle, .rootfs = cr->rootfs, .config = cr->config,
     .console_fd = cr->console_fd, .listen_fds = listen_fds (),
     .no_pivot = cr->opts->no_pivot, .no_new_keyring = cr->opts->no_new_keyring, .seccomp = cr->seccomp,
+    .cgroup_join = &cr->join,
   };
 
   ctx.keep_fds = ctx.listen_fds + cr->opts->preserve_fds;
@@ -264,8 +270,9 @@ release_init (struct creation *cr, ocirun_error_t *err)
   if (cr->config->process && cr->config->process->exec_cpu_affinity_initial
       && process_set_cpu_affinity (cr->pid, cr->config->process->exec_cpu_affinity_initial, err) < 0)
     return -1;
-  if (cgroup_enter (cr->cgroups, cr->pid, err) < 0)
+  if (!cr->join.active && cgroup_enter (cr->cgroups, cr->pid, err) < 0)
     return -1;
+  cgroup_join_close (&cr->join);
   FAULT_POINT ("create:after-cgroup-enter");
   if (!ns_needs_intermediate (cr->config) && (ns_new_flags (cr->config) & ns_clone_flag (OCI_NS_USER))
       && ns_write_id_maps (cr->pid, cr->config->linux, err) < 0)
@@ -423,6 +430,7 @@ creation_release (struct creation *cr)
     close (cr->console_peer);
   if (cr->lock_fd >= 0)
     close (cr->lock_fd);
+  cgroup_join_close (&cr->join);
   oci_config_free (cr->config);
   seccomp_compiled_free (cr->seccomp);
   free (cr->bundle);

@@ -4,6 +4,8 @@
 
 #include "internal.h"
 
+#include "ocirun/cgroups.h"
+
 struct creation
 {
   const struct container_create_opts *opts;
@@ -17,6 +19,7 @@ struct creation
   int console_peer; /* foreground run: where the pty master arrives */
   oci_config *config;
   char **cgroups;
+  struct cgroup_join join; /* active: the init joins the cgroups itself */
   char *notify_socket; /* the caller's NOTIFY_SOCKET */
   struct seccomp_compiled *seccomp; /* linux.seccomp, built before the clone */
   pid_t pid;    /* the init */
@@ -28,7 +31,8 @@ struct creation
   char created[64];
 };
 
-#define CREATION_INIT(o) { .opts = (o), .lock_fd = -1, .sync_fd = -1, .console_fd = -1, .console_peer = -1, .shim_pidfd = -1 }
+#define CREATION_INIT(o) { .opts = (o), .lock_fd = -1, .sync_fd = -1, .console_fd = -1, .console_peer = -1, .shim_pidfd = -1, \
+                           .join = CGROUP_JOIN_INIT }
 
 int creation_run (struct creation *cr, ocirun_error_t *err);
 void creation_release (struct creation *cr);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/fault.h"
 #include "ocirun/linux.h"
@@ -28,18 +29,6 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
-
-struct ocirun_clone_args
-{
-  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-};
-
-static pid_t
-clone_flags (int flags)
-{
-  struct ocirun_clone_args args = { .flags = (uint64_t) (unsigned) flags, .exit_signal = SIGCHLD };
-  return syscall (SYS_clone3, &args, sizeof (args));
-}
 
 /* In a user namespace our host ids are unmapped: become its root (the
  * maps are written by now), keeping the namespace's full capabilities. */
@@ -378,15 +367,23 @@ init_spawn (struct init_ctx *ctx, pid_t *helper, ocirun_error_t *err)
   pid_t pid;
 
   *helper = 0;
-  pid = clone_flags (flags);
+  pid = cgroup_join_clone ((unsigned) flags, ctx->cgroup_join);
   if (pid < 0)
     return ocirun_error (err, errno, "clone the container's init (flags 0x%x)", flags);
   if (pid == 0)
     {
+      cleanup_error ocirun_error_t child_err = NULL;
       /* The parent's lock and sync ends must not live on in the init. */
       for (size_t i = 0; i < sizeof (ctx->parent_fds) / sizeof (ctx->parent_fds[0]); i++)
         if (ctx->parent_fds[i] >= 0)
           close (ctx->parent_fds[i]);
+      if (cgroup_join_self (ctx->cgroup_join, &child_err) < 0)
+        {
+          sync_send_error (ctx->sync_fd, child_err);
+          _exit (1);
+        }
+      if (ctx->cgroup_join)
+        cgroup_join_close (ctx->cgroup_join);
       if (two_step)
         intermediate_main (ctx);
       init_main (ctx);

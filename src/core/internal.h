@@ -102,6 +102,7 @@ struct init_ctx
   bool no_pivot;
   bool no_new_keyring;
   const struct seccomp_compiled *seccomp; /* built before the clone, or NULL */
+  struct cgroup_join *cgroup_join; /* the cgroups the child joins itself, or NULL */
   pid_t host_pid; /* the init's pid as the runtime sees it (from SYNC_GO), for hooks */
   bool start_hook_failed; /* a startContainer hook failed: start destroys the container */
 };
