@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -127,13 +128,13 @@ load_config (struct creation *cr, ocirun_error_t *err)
  * init's pid is known, so that `delete --force` finds every trace of a
  * create that was killed midway; finish saves it without the mark. */
 static int
-save_state (const struct creation *cr, bool creating, ocirun_error_t *err)
+save_state_creating (const struct creation *cr, ocirun_error_t *err)
 {
   struct container_state st = {
     .dir = cr->dir, .id = (char *) cr->opts->id, .pid = cr->pid, .start_time = cr->start_time,
     .bundle = cr->bundle, .rootfs = cr->rootfs, .created = (char *) cr->created, .owner = (char *) "",
     .has_process = cr->config->process != NULL, .cgroups = cr->cgroups, .notify_socket = cr->notify_socket,
-    .creating = creating,
+    .creating = true,
   };
 
   return state_save (&st, err);
@@ -167,7 +168,7 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return ocirun_error (err, errno, "mkfifo `%s`", fifo);
   if (cgroup_resolve (cr->config->linux ? cr->config->linux->cgroups_path : NULL, cr->opts->id, &cr->cgroups, err) < 0)
     return -1;
-  if (save_state (cr, true, err) < 0)
+  if (save_state_creating (cr, err) < 0)
     return -1;
   if (cgroup_create (cr->cgroups, err) < 0 || cgroup_apply_config (cr->cgroups, cr->config, err) < 0)
     return -1;
@@ -255,9 +256,12 @@ launch (struct creation *cr, ocirun_error_t *err)
 static int
 release_init (struct creation *cr, ocirun_error_t *err)
 {
+  char lines[96];
+
   if (proc_start_time (cr->pid, &cr->start_time, NULL) < 0)
     return ocirun_error (err, errno, "read the start time of the init (pid %d)", (int) cr->pid);
-  if (save_state (cr, true, err) < 0)
+  snprintf (lines, sizeof (lines), "pid=%d\nstart_time=%" PRIu64 "\n", (int) cr->pid, cr->start_time);
+  if (state_append (cr->dir, lines, err) < 0)
     return -1;
   FAULT_POINT ("create:after-clone");
   ocirun_debug ("container `%s`: init pid %d, cgroup %s", cr->opts->id, (int) cr->pid,
@@ -372,7 +376,7 @@ finish (struct creation *cr, ocirun_error_t *err)
   char buf[32];
   int len;
 
-  if (save_state (cr, false, err) < 0)
+  if (state_append (cr->dir, "creating=0\n", err) < 0)
     return -1;
   FAULT_POINT ("create:after-state-write");
   if (cr->opts->pid_file == NULL)

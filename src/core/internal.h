@@ -47,6 +47,11 @@ int state_create_dir (const char *root, const char *id, char **dir, int *lock_fd
 /* Lock an existing container's directory. */
 int state_lock (const char *root, const char *id, int *lock_fd, ocirun_error_t *err);
 int state_save (const struct container_state *st, ocirun_error_t *err);
+/* Append "key=value\n" lines to the state file (they override). */
+int state_append (const char *dir, const char *lines, ocirun_error_t *err);
+/* The init's pid in the text of a state file (0: none yet); the text is
+ * taken apart. */
+pid_t state_text_pid (char *data);
 int state_load (const char *root, const char *id, struct container_state *st, ocirun_error_t *err);
 void state_release (struct container_state *st);
 enum container_status state_status (const struct container_state *st);
