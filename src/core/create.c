@@ -140,11 +140,35 @@ save_state_creating (const struct creation *cr, ocirun_error_t *err)
   return state_save (&st, err);
 }
 
+/* What `start` releases the init through: the exec fifo, or for run,
+ * which starts the init itself, a pipe (no file to make and remove). */
+static int
+make_start_channel (struct creation *cr, ocirun_error_t *err)
+{
+  cleanup_free char *fifo = NULL;
+  int pipe_fds[2];
+
+  if (cr->release_by_sync)
+    {
+      if (pipe2 (pipe_fds, O_CLOEXEC) < 0)
+        return ocirun_error (err, errno, "create the start report pipe");
+      cr->report_fd = pipe_fds[0];
+      cr->report_child = pipe_fds[1];
+      return 0;
+    }
+  if (asprintf (&fifo, "%s/" FIFO_FILE, cr->dir) < 0)
+    return ocirun_error (err, ENOMEM, "allocate");
+  /* Writable by the container's root even when a user namespace maps it
+   * to another host uid; chmod because mkfifo's mode obeys the umask. */
+  if (mkfifo (fifo, 0622) < 0 || chmod (fifo, 0622) < 0)
+    return ocirun_error (err, errno, "mkfifo `%s`", fifo);
+  return 0;
+}
+
 static int
 prepare (struct creation *cr, ocirun_error_t *err)
 {
   struct stat st;
-  cleanup_free char *fifo = NULL;
 
   cr->bundle = realpath (cr->opts->bundle ? cr->opts->bundle : ".", NULL);
   if (cr->bundle == NULL || stat (cr->bundle, &st) < 0)
@@ -160,12 +184,8 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return -1;
   if (notify_prepare (cr->dir, cr->config, &cr->notify_socket, err) < 0)
     return -1;
-  if (asprintf (&fifo, "%s/" FIFO_FILE, cr->dir) < 0)
-    return ocirun_error (err, ENOMEM, "allocate");
-  /* Writable by the container's root even when a user namespace maps it
-   * to another host uid; chmod because mkfifo's mode obeys the umask. */
-  if (mkfifo (fifo, 0622) < 0 || chmod (fifo, 0622) < 0)
-    return ocirun_error (err, errno, "mkfifo `%s`", fifo);
+  if (make_start_channel (cr, err) < 0)
+    return -1;
   if (cgroup_resolve (cr->config->linux ? cr->config->linux->cgroups_path : NULL, cr->opts->id, &cr->cgroups, err) < 0)
     return -1;
   if (save_state_creating (cr, err) < 0)
@@ -231,7 +251,8 @@ launch (struct creation *cr, ocirun_error_t *err)
   ctx.state_dir_fd = dir_fd;
   ctx.parent_fds[0] = cr->sync_fd;
   ctx.parent_fds[1] = cr->lock_fd;
-  ctx.parent_fds[2] = -1;
+  ctx.parent_fds[2] = cr->report_fd;
+  ctx.report_fd = cr->report_child;
   ocirun_debug ("container `%s`: spawning the init (%s)", cr->opts->id,
                 cr->opts->parent == PARENT_SHIM ? "shim" : cr->opts->parent == PARENT_ENGINE ? "engine reaps" : "foreground");
   if (cr->opts->parent == PARENT_SHIM)
@@ -248,6 +269,9 @@ launch (struct creation *cr, ocirun_error_t *err)
       && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     return ocirun_error (err, errno, "become a child subreaper");
   cr->pid = init_spawn (&ctx, &cr->helper, err);
+  if (cr->report_child >= 0)
+    close (cr->report_child);
+  cr->report_child = -1;
   return cr->pid < 0 ? -1 : 0;
 }
 
@@ -376,7 +400,7 @@ finish (struct creation *cr, ocirun_error_t *err)
   char buf[32];
   int len;
 
-  if (state_append (cr->dir, "creating=0\n", err) < 0)
+  if (!cr->release_by_sync && state_append (cr->dir, "creating=0\n", err) < 0)
     return -1;
   FAULT_POINT ("create:after-state-write");
   if (cr->opts->pid_file == NULL)
@@ -434,6 +458,10 @@ creation_release (struct creation *cr)
     close (cr->console_peer);
   if (cr->lock_fd >= 0)
     close (cr->lock_fd);
+  if (cr->report_fd >= 0)
+    close (cr->report_fd);
+  if (cr->report_child >= 0)
+    close (cr->report_child);
   cgroup_join_close (&cr->join);
   oci_config_free (cr->config);
   seccomp_compiled_free (cr->seccomp);

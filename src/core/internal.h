@@ -62,6 +62,20 @@ int state_remove (const char *dir, ocirun_error_t *err);
 
 #define cleanup_state __attribute__ ((cleanup (state_release)))
 
+/* --- src/core/start.c ------------------------------------------------------ */
+/* A released init: `fd` reaches end of file when it exec'd, or carries
+ * the error it failed with (the exec fifo, or run's report pipe). */
+struct start_channel
+{
+  int fd;
+  int pidfd;   /* the init */
+  int notify;  /* NOTIFY_SOCKET listener, or -1 */
+  int lock_fd; /* the container's lock, released on the way (or -1) */
+  void (*mark_running) (const struct container_state *st, bool started);
+};
+int start_wait_released (const char *root, const struct container_state *st, const oci_config *config,
+                         struct start_channel *ch, ocirun_error_t *err);
+
 /* --- src/core/sync.c: typed messages between ocirun and the init ------- */
 enum sync_type
 {
@@ -75,6 +89,7 @@ enum sync_type
   SYNC_SECCOMP_ACK, /* parent: took a copy with pidfd_getfd */
   SYNC_HOOKS,       /* init: mounts done, before pivot: run prestart + createRuntime */
   SYNC_HOOKS_DONE,  /* parent: they succeeded */
+  SYNC_START,       /* parent (run): exec the process, report on the pipe */
 };
 
 struct sync_msg
@@ -100,6 +115,8 @@ struct init_ctx
   oci_config *config;
   int sync_fd;    /* the init's end */
   int state_dir_fd; /* O_PATH of the state dir, which holds the exec fifo */
+  int report_fd;    /* run: write end of the report pipe, released by SYNC_START
+                       instead of the fifo; -1 otherwise */
   int parent_fds[3]; /* the parent's fds the child closes first (-1: none) */
   int console_fd; /* connected --console-socket, or -1 */
   int keep_fds;   /* fds 3.. kept for the process: LISTEN_FDS + --preserve-fds */
