@@ -4,6 +4,8 @@
 #ifndef OCIRUN_CGROUPS_H
 #define OCIRUN_CGROUPS_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "ocirun/error.h"
@@ -29,6 +31,34 @@ void cgroup_mounts_free (struct cgroup_mount *m, size_t n);
 int cgroup_resolve (const char *cgroups_path, const char *id, char ***dirs, ocirun_error_t *err);
 int cgroup_create (char **dirs, ocirun_error_t *err);
 int cgroup_enter (char **dirs, pid_t pid, ocirun_error_t *err);
+
+/* src/cgroups/join.c: the new process joins the cgroups itself (v1:
+ * "0" to `tasks`; cgroup2: clone3's CLONE_INTO_CGROUP), which spares
+ * the kernel's grace period a write of its pid by the parent costs. */
+struct cgroup_join_file
+{
+  int fd;
+  const char *dir;  /* borrowed from the dirs given to cgroup_join_open */
+  const char *name; /* "tasks" or "cgroup.procs" */
+};
+struct cgroup_join
+{
+  bool active;      /* opened: the child joins, the parent does not */
+  bool v2_by_clone; /* the clone placed the child in the cgroup2 dir */
+  int v2_dir;       /* O_DIRECTORY of the cgroup2 dir, or -1 */
+  size_t v2_procs;  /* index of its cgroup.procs in files */
+  struct cgroup_join_file *files;
+  size_t n_files;
+};
+#define CGROUP_JOIN_INIT { .v2_dir = -1 }
+/* Parent, before the clone: open what the child writes. */
+int cgroup_join_open (char **dirs, struct cgroup_join *j, ocirun_error_t *err);
+/* clone3 with exit signal SIGCHLD (and fork's semantics otherwise),
+ * into the cgroup2 dir when j is active; -1 with errno. */
+pid_t cgroup_join_clone (uint64_t flags, struct cgroup_join *j);
+/* Child, first thing, still single-threaded: join every hierarchy. */
+int cgroup_join_self (const struct cgroup_join *j, ocirun_error_t *err);
+void cgroup_join_close (struct cgroup_join *j);
 /* Every process in the container's cgroup (from the first hierarchy that
  * lists them; cgroup2 first). */
 int cgroup_pids (char **dirs, pid_t **pids, size_t *n, ocirun_error_t *err);

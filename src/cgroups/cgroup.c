@@ -93,13 +93,41 @@ cgroup_find_mount_in (const char *mountinfo, const char *fstype, const char *con
   return 0;
 }
 
+/* One read per command and mount namespace: each read walks the whole
+ * mount table in the kernel, and create used to read it six times. */
+static struct
+{
+  ino_t mnt_ns;
+  char *text;
+} mountinfo_cache;
+
+int
+cgroup_mountinfo (const char **text, ocirun_error_t *err)
+{
+  struct stat ns;
+
+  if (stat ("/proc/self/ns/mnt", &ns) < 0)
+    return ocirun_error (err, errno, "stat `/proc/self/ns/mnt`");
+  if (mountinfo_cache.text == NULL || mountinfo_cache.mnt_ns != ns.st_ino)
+    {
+      char *data = NULL;
+      if (read_file ("/proc/self/mountinfo", &data, NULL, err) < 0)
+        return -1;
+      free (mountinfo_cache.text);
+      mountinfo_cache.text = data;
+      mountinfo_cache.mnt_ns = ns.st_ino;
+    }
+  *text = mountinfo_cache.text;
+  return 0;
+}
+
 int
 cgroup_find_mount (const char *fstype, const char *controllers, char **mnt, char **root, ocirun_error_t *err)
 {
-  cleanup_free char *data = NULL;
+  const char *data;
 
   *mnt = *root = NULL;
-  if (read_file ("/proc/self/mountinfo", &data, NULL, err) < 0)
+  if (cgroup_mountinfo (&data, err) < 0)
     return -1;
   return cgroup_find_mount_in (data, fstype, controllers, mnt, root, err);
 }

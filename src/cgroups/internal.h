@@ -9,6 +9,9 @@
 /* The first mount of `fstype` whose super options hold every controller
  * of the comma list `controllers` (NULL: any).  *mnt NULL when none.
  * _in: the same in the text of a mountinfo the caller read once. */
+/* /proc/self/mountinfo, read once per mount namespace (the text is
+ * owned by the cache: do not free). */
+int cgroup_mountinfo (const char **text, ocirun_error_t *err);
 int cgroup_find_mount (const char *fstype, const char *controllers, char **mnt, char **root, ocirun_error_t *err);
 int cgroup_find_mount_in (const char *mountinfo, const char *fstype, const char *controllers, char **mnt,
                           char **root, ocirun_error_t *err);

@@ -51,13 +51,13 @@ add_hierarchy (struct cgroup_mount **out, size_t *n, const char *mountinfo, cons
 int
 cgroup_v1_mounts (struct cgroup_mount **out, size_t *n, ocirun_error_t *err)
 {
-  cleanup_free char *data = NULL, *mountinfo = NULL;
+  cleanup_free char *data = NULL;
+  const char *mountinfo;
   char *save = NULL;
 
   *out = NULL;
   *n = 0;
-  if (read_file ("/proc/self/cgroup", &data, NULL, err) < 0
-      || read_file ("/proc/self/mountinfo", &mountinfo, NULL, err) < 0)
+  if (read_file ("/proc/self/cgroup", &data, NULL, err) < 0 || cgroup_mountinfo (&mountinfo, err) < 0)
     return -1;
   for (char *line = strtok_r (data, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     {

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -127,23 +128,47 @@ load_config (struct creation *cr, ocirun_error_t *err)
  * init's pid is known, so that `delete --force` finds every trace of a
  * create that was killed midway; finish saves it without the mark. */
 static int
-save_state (const struct creation *cr, bool creating, ocirun_error_t *err)
+save_state_creating (const struct creation *cr, ocirun_error_t *err)
 {
   struct container_state st = {
     .dir = cr->dir, .id = (char *) cr->opts->id, .pid = cr->pid, .start_time = cr->start_time,
     .bundle = cr->bundle, .rootfs = cr->rootfs, .created = (char *) cr->created, .owner = (char *) "",
     .has_process = cr->config->process != NULL, .cgroups = cr->cgroups, .notify_socket = cr->notify_socket,
-    .creating = creating, .no_new_keyring = cr->opts->no_new_keyring,
+    .creating = true, .no_new_keyring = cr->opts->no_new_keyring,
   };
 
   return state_save (&st, err);
+}
+
+/* What `start` releases the init through: the exec fifo, or for run,
+ * which starts the init itself, a pipe (no file to make and remove). */
+static int
+make_start_channel (struct creation *cr, ocirun_error_t *err)
+{
+  cleanup_free char *fifo = NULL;
+  int pipe_fds[2];
+
+  if (cr->release_by_sync)
+    {
+      if (pipe2 (pipe_fds, O_CLOEXEC) < 0)
+        return ocirun_error (err, errno, "create the start report pipe");
+      cr->report_fd = pipe_fds[0];
+      cr->report_child = pipe_fds[1];
+      return 0;
+    }
+  if (asprintf (&fifo, "%s/" FIFO_FILE, cr->dir) < 0)
+    return ocirun_error (err, ENOMEM, "allocate");
+  /* Writable by the container's root even when a user namespace maps it
+   * to another host uid; chmod because mkfifo's mode obeys the umask. */
+  if (mkfifo (fifo, 0622) < 0 || chmod (fifo, 0622) < 0)
+    return ocirun_error (err, errno, "mkfifo `%s`", fifo);
+  return 0;
 }
 
 static int
 prepare (struct creation *cr, ocirun_error_t *err)
 {
   struct stat st;
-  cleanup_free char *fifo = NULL;
 
   cr->bundle = realpath (cr->opts->bundle ? cr->opts->bundle : ".", NULL);
   if (cr->bundle == NULL || stat (cr->bundle, &st) < 0)
@@ -160,17 +185,18 @@ prepare (struct creation *cr, ocirun_error_t *err)
     return -1;
   if (notify_prepare (cr->dir, cr->config, &cr->notify_socket, err) < 0)
     return -1;
-  if (asprintf (&fifo, "%s/" FIFO_FILE, cr->dir) < 0)
-    return ocirun_error (err, ENOMEM, "allocate");
-  /* Writable by the container's root even when a user namespace maps it
-   * to another host uid; chmod because mkfifo's mode obeys the umask. */
-  if (mkfifo (fifo, 0622) < 0 || chmod (fifo, 0622) < 0)
-    return ocirun_error (err, errno, "mkfifo `%s`", fifo);
+  if (make_start_channel (cr, err) < 0)
+    return -1;
   if (cgroup_resolve (cr->config->linux ? cr->config->linux->cgroups_path : NULL, cr->opts->id, &cr->cgroups, err) < 0)
     return -1;
-  if (save_state (cr, true, err) < 0)
+  if (save_state_creating (cr, err) < 0)
     return -1;
   if (cgroup_create (cr->cgroups, err) < 0 || cgroup_apply_config (cr->cgroups, cr->config, err) < 0)
+    return -1;
+  /* execCPUAffinity.initial must hold before the init joins: then we
+   * move it in ourselves, after setting it (release_init). */
+  if (!(cr->config->process && cr->config->process->exec_cpu_affinity_initial)
+      && cgroup_join_open (cr->cgroups, &cr->join, err) < 0)
     return -1;
   FAULT_POINT ("create:after-cgroup");
   if (cr->opts->console_socket)
@@ -211,6 +237,7 @@ launch (struct creation *cr, ocirun_error_t *err)
     .id = cr->opts->id, .bundle = cr->bundle, .rootfs = cr->rootfs, .config = cr->config,
     .console_fd = cr->console_fd, .listen_fds = listen_fds (),
     .no_pivot = cr->opts->no_pivot, .no_new_keyring = cr->opts->no_new_keyring, .seccomp = cr->seccomp,
+    .cgroup_join = &cr->join,
   };
 
   ctx.keep_fds = ctx.listen_fds + cr->opts->preserve_fds;
@@ -225,7 +252,9 @@ launch (struct creation *cr, ocirun_error_t *err)
   ctx.state_dir_fd = dir_fd;
   ctx.parent_fds[0] = cr->sync_fd;
   ctx.parent_fds[1] = cr->lock_fd;
-  ctx.parent_fds[2] = -1;
+  ctx.parent_fds[2] = -1; /* the shim's */
+  ctx.parent_fds[3] = cr->report_fd;
+  ctx.report_fd = cr->report_child;
   ocirun_debug ("container `%s`: spawning the init (%s)", cr->opts->id,
                 cr->opts->parent == PARENT_SHIM ? "shim" : cr->opts->parent == PARENT_ENGINE ? "engine reaps" : "foreground");
   if (cr->opts->parent == PARENT_SHIM)
@@ -242,6 +271,9 @@ launch (struct creation *cr, ocirun_error_t *err)
       && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     return ocirun_error (err, errno, "become a child subreaper");
   cr->pid = init_spawn (&ctx, &cr->helper, err);
+  if (cr->report_child >= 0)
+    close (cr->report_child);
+  cr->report_child = -1;
   return cr->pid < 0 ? -1 : 0;
 }
 
@@ -250,9 +282,12 @@ launch (struct creation *cr, ocirun_error_t *err)
 static int
 release_init (struct creation *cr, ocirun_error_t *err)
 {
+  char lines[96];
+
   if (proc_start_time (cr->pid, &cr->start_time, NULL) < 0)
     return ocirun_error (err, errno, "read the start time of the init (pid %d)", (int) cr->pid);
-  if (save_state (cr, true, err) < 0)
+  snprintf (lines, sizeof (lines), "pid=%d\nstart_time=%" PRIu64 "\n", (int) cr->pid, cr->start_time);
+  if (state_append (cr->dir, lines, err) < 0)
     return -1;
   FAULT_POINT ("create:after-clone");
   ocirun_debug ("container `%s`: init pid %d, cgroup %s", cr->opts->id, (int) cr->pid,
@@ -265,8 +300,9 @@ release_init (struct creation *cr, ocirun_error_t *err)
   if (cr->config->process && cr->config->process->exec_cpu_affinity_initial
       && process_set_cpu_affinity (cr->pid, cr->config->process->exec_cpu_affinity_initial, err) < 0)
     return -1;
-  if (cgroup_enter (cr->cgroups, cr->pid, err) < 0)
+  if (!cr->join.active && cgroup_enter (cr->cgroups, cr->pid, err) < 0)
     return -1;
+  cgroup_join_close (&cr->join);
   FAULT_POINT ("create:after-cgroup-enter");
   if (!ns_needs_intermediate (cr->config) && (ns_new_flags (cr->config) & ns_clone_flag (OCI_NS_USER))
       && ns_write_id_maps (cr->pid, cr->config->linux, err) < 0)
@@ -366,7 +402,7 @@ finish (struct creation *cr, ocirun_error_t *err)
   char buf[32];
   int len;
 
-  if (save_state (cr, false, err) < 0)
+  if (!cr->release_by_sync && state_append (cr->dir, "creating=0\n", err) < 0)
     return -1;
   FAULT_POINT ("create:after-state-write");
   if (cr->opts->pid_file == NULL)
@@ -424,6 +460,11 @@ creation_release (struct creation *cr)
     close (cr->console_peer);
   if (cr->lock_fd >= 0)
     close (cr->lock_fd);
+  if (cr->report_fd >= 0)
+    close (cr->report_fd);
+  if (cr->report_child >= 0)
+    close (cr->report_child);
+  cgroup_join_close (&cr->join);
   oci_config_free (cr->config);
   seccomp_compiled_free (cr->seccomp);
   free (cr->bundle);

@@ -4,6 +4,8 @@
 
 #include "internal.h"
 
+#include "ocirun/cgroups.h"
+
 struct creation
 {
   const struct container_create_opts *opts;
@@ -17,6 +19,7 @@ struct creation
   int console_peer; /* foreground run: where the pty master arrives */
   oci_config *config;
   char **cgroups;
+  struct cgroup_join join; /* active: the init joins the cgroups itself */
   char *notify_socket; /* the caller's NOTIFY_SOCKET */
   struct seccomp_compiled *seccomp; /* linux.seccomp, built before the clone */
   pid_t pid;    /* the init */
@@ -25,10 +28,17 @@ struct creation
   uint64_t start_time;
   bool hooks_started; /* prestart/createRuntime began: a failure runs poststop */
   bool subreaper_if_two_step; /* run --no-subreaper: we still reap our own init */
+  /* run: no exec fifo; SYNC_START releases the init, which reports on a
+   * pipe (report_fd ours, report_child its end until the clone) and the
+   * state stays "creating" until the process exec'd. */
+  bool release_by_sync;
+  int report_fd;
+  int report_child;
   char created[64];
 };
 
-#define CREATION_INIT(o) { .opts = (o), .lock_fd = -1, .sync_fd = -1, .console_fd = -1, .console_peer = -1, .shim_pidfd = -1 }
+#define CREATION_INIT(o) { .opts = (o), .lock_fd = -1, .sync_fd = -1, .console_fd = -1, .console_peer = -1, .shim_pidfd = -1, \
+                           .join = CGROUP_JOIN_INIT, .report_fd = -1, .report_child = -1 }
 
 int creation_run (struct creation *cr, ocirun_error_t *err);
 void creation_release (struct creation *cr);

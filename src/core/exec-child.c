@@ -180,6 +180,12 @@ exec_child_main (struct exec_run *r)
   for (size_t i = 0; i < sizeof (parent_fds) / sizeof (parent_fds[0]); i++)
     if (parent_fds[i] >= 0)
       close (parent_fds[i]);
+  if (cgroup_join_self (&r->join, &err) < 0)
+    {
+      sync_send_error (r->child_fd, err);
+      _exit (1);
+    }
+  cgroup_join_close (&r->join);
   if (helper_setup (r, &err) < 0)
     {
       sync_send_error (r->child_fd, err);

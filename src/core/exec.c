@@ -197,9 +197,13 @@ spawn (struct exec_run *r, ocirun_error_t *err)
     return -1;
   r->sync_fd = fds[0];
   r->child_fd = fds[1];
-  r->helper = fork ();
+  /* execCPUAffinity.initial must hold before the helper joins: then we
+   * move it in ourselves, after setting it (drive). */
+  if (r->opts->process->exec_cpu_affinity_initial == NULL && cgroup_join_open (r->cgroups, &r->join, err) < 0)
+    return -1;
+  r->helper = cgroup_join_clone (0, &r->join);
   if (r->helper < 0)
-    return ocirun_error (err, errno, "fork");
+    return ocirun_error (err, errno, "clone the exec helper");
   if (r->helper == 0)
     exec_child_main (r);
   FAULT_POINT ("exec:after-spawn");
@@ -269,7 +273,10 @@ drive (struct exec_run *r, ocirun_error_t *err)
    * process_apply sets .final. */
   if (process_set_cpu_affinity (r->helper, r->opts->process->exec_cpu_affinity_initial, err) < 0)
     return -1;
-  if (cgroup_enter (r->cgroups, r->helper, err) < 0 || sync_send (r->sync_fd, SYNC_GO, 0, err) < 0)
+  if (!r->join.active && cgroup_enter (r->cgroups, r->helper, err) < 0)
+    return -1;
+  cgroup_join_close (&r->join);
+  if (sync_send (r->sync_fd, SYNC_GO, 0, err) < 0)
     return -1;
   FAULT_POINT ("exec:after-cgroup-enter");
   /* From two processes: the process may be ready before its pid came. */
@@ -339,6 +346,7 @@ exec_run_release (struct exec_run *r)
       close (r->ns_fds[t]);
   seccomp_compiled_free (r->seccomp);
   oci_config_free (r->config);
+  cgroup_join_close (&r->join);
   ocirun_strv_freep (&r->cgroups);
   state_release (&r->st);
 }

@@ -7,6 +7,8 @@
 
 struct seccomp_compiled;
 
+#include "ocirun/cgroups.h"
+
 struct exec_run
 {
   const struct container_exec_opts *opts;
@@ -18,6 +20,7 @@ struct exec_run
   int ns_fds[OCI_NS_COUNT]; /* its namespaces that differ from ours; -1 elsewhere */
   int root_fd;              /* O_PATH of its root (/proc/PID/root) */
   char **cgroups;           /* where the process goes: the container's, or sub-cgroups */
+  struct cgroup_join join;  /* active: the helper joins them itself */
   int sync_fd;              /* our end */
   int child_fd;             /* the child's end */
   int console_fd;           /* the child's end: connected --console-socket or our pair */
@@ -30,7 +33,7 @@ struct exec_run
 #define EXEC_RUN_INIT(o)                                                                                  \
   {                                                                                                       \
     .opts = (o), .lock_fd = -1, .pidfd = -1, .root_fd = -1, .sync_fd = -1, .child_fd = -1,             \
-    .console_fd = -1, .console_peer = -1, .sfd = -1,                                                      \
+    .console_fd = -1, .console_peer = -1, .sfd = -1, .join = CGROUP_JOIN_INIT,                            \
   }
 
 /* src/core/exec-child.c: the forked child; never returns. */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/fault.h"
 #include "ocirun/linux.h"
@@ -28,18 +29,6 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
-
-struct ocirun_clone_args
-{
-  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-};
-
-static pid_t
-clone_flags (int flags)
-{
-  struct ocirun_clone_args args = { .flags = (uint64_t) (unsigned) flags, .exit_signal = SIGCHLD };
-  return syscall (SYS_clone3, &args, sizeof (args));
-}
 
 /* In a user namespace our host ids are unmapped: become its root (the
  * maps are written by now), keeping the namespace's full capabilities. */
@@ -259,14 +248,32 @@ open_fifo (struct init_ctx *ctx, int fifo_path)
   return fd;
 }
 
-/* Block until `start` opens the fifo for reading; then exec.  A failure
- * is written into the fifo for `start` to print. */
+/* Exec the process; a failure is written into `channel` (the exec fifo,
+ * or run's report pipe) for `start` to print. */
 static void __attribute__ ((noreturn))
-init_wait_start (struct init_ctx *ctx, int fifo_path)
+init_exec_or_report (struct init_ctx *ctx, int channel)
 {
   cleanup_error ocirun_error_t err = NULL;
   char buf[4096];
-  int fifo, len;
+  int len;
+
+  if (init_exec (ctx, &channel, &err) < 0)
+    {
+      buf[0] = FIFO_HOOK_FAILED;
+      if (ctx->start_hook_failed && write_all (channel, buf, 1) < 0)
+        _exit (2);
+      len = ocirun_error_to_buf (err, buf, sizeof (buf));
+      if (len > 0 && write_all (channel, buf, len) < 0)
+        _exit (2);
+    }
+  _exit (1);
+}
+
+/* Block until `start` opens the fifo for reading; then exec. */
+static void __attribute__ ((noreturn))
+init_wait_start (struct init_ctx *ctx, int fifo_path)
+{
+  int fifo;
 
   fifo = open_fifo (ctx, fifo_path);
   close (fifo_path);
@@ -280,16 +287,27 @@ init_wait_start (struct init_ctx *ctx, int fifo_path)
   FAULT_POINT ("init:after-fifo-open");
   if (fifo < 0)
     _exit (1);
-  if (init_exec (ctx, &fifo, &err) < 0)
-    {
-      buf[0] = FIFO_HOOK_FAILED;
-      if (ctx->start_hook_failed && write_all (fifo, buf, 1) < 0)
-        _exit (2);
-      len = ocirun_error_to_buf (err, buf, sizeof (buf));
-      if (len > 0 && write_all (fifo, buf, len) < 0)
-        _exit (2);
-    }
-  _exit (1);
+  init_exec_or_report (ctx, fifo);
+}
+
+/* run: released by SYNC_START on the sync channel, with no fifo; the
+ * report pipe takes the fifo's part.  read(2), not recv(2): the seccomp
+ * filter is loaded by now, and any profile that runs a program allows it. */
+static void __attribute__ ((noreturn))
+init_wait_sync_start (struct init_ctx *ctx)
+{
+  struct sync_msg m;
+  ssize_t n;
+
+  do
+    n = read (ctx->sync_fd, &m, sizeof (m));
+  while (n < 0 && errno == EINTR);
+  if (n != (ssize_t) sizeof (m) || m.type != SYNC_START)
+    _exit (1);
+  close (ctx->sync_fd);
+  close (ctx->state_dir_fd);
+  FAULT_POINT ("init:after-fifo-open");
+  init_exec_or_report (ctx, ctx->report_fd);
 }
 
 static void __attribute__ ((noreturn))
@@ -304,7 +322,7 @@ init_main (struct init_ctx *ctx)
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
-  if (init_setup (ctx, &err) == 0)
+  if (init_setup (ctx, &err) == 0 && ctx->report_fd < 0)
     {
       fifo_path = openat (ctx->state_dir_fd, FIFO_FILE, O_PATH | O_CLOEXEC);
       if (fifo_path < 0)
@@ -317,6 +335,8 @@ init_main (struct init_ctx *ctx)
     }
   if (sync_send (ctx->sync_fd, SYNC_READY, 0, &err) < 0)
     _exit (1);
+  if (ctx->report_fd >= 0)
+    init_wait_sync_start (ctx);
   close (ctx->sync_fd);
   init_wait_start (ctx, fifo_path);
 }
@@ -388,15 +408,23 @@ init_spawn (struct init_ctx *ctx, pid_t *helper, ocirun_error_t *err)
   pid_t pid;
 
   *helper = 0;
-  pid = clone_flags (flags);
+  pid = cgroup_join_clone ((unsigned) flags, ctx->cgroup_join);
   if (pid < 0)
     return ocirun_error (err, errno, "clone the container's init (flags 0x%x)", flags);
   if (pid == 0)
     {
+      cleanup_error ocirun_error_t child_err = NULL;
       /* The parent's lock and sync ends must not live on in the init. */
       for (size_t i = 0; i < sizeof (ctx->parent_fds) / sizeof (ctx->parent_fds[0]); i++)
         if (ctx->parent_fds[i] >= 0)
           close (ctx->parent_fds[i]);
+      if (cgroup_join_self (ctx->cgroup_join, &child_err) < 0)
+        {
+          sync_send_error (ctx->sync_fd, child_err);
+          _exit (1);
+        }
+      if (ctx->cgroup_join)
+        cgroup_join_close (ctx->cgroup_join);
       if (two_step)
         intermediate_main (ctx);
       init_main (ctx);

@@ -48,6 +48,11 @@ int state_create_dir (const char *root, const char *id, char **dir, int *lock_fd
 /* Lock an existing container's directory. */
 int state_lock (const char *root, const char *id, int *lock_fd, ocirun_error_t *err);
 int state_save (const struct container_state *st, ocirun_error_t *err);
+/* Append "key=value\n" lines to the state file (they override). */
+int state_append (const char *dir, const char *lines, ocirun_error_t *err);
+/* The init's pid in the text of a state file (0: none yet); the text is
+ * taken apart. */
+pid_t state_text_pid (char *data);
 int state_load (const char *root, const char *id, struct container_state *st, ocirun_error_t *err);
 void state_release (struct container_state *st);
 enum container_status state_status (const struct container_state *st);
@@ -59,6 +64,20 @@ int state_record_exit (const char *dir, int wait_status);
 int state_remove (const char *dir, ocirun_error_t *err);
 
 #define cleanup_state __attribute__ ((cleanup (state_release)))
+
+/* --- src/core/start.c ------------------------------------------------------ */
+/* A released init: `fd` reaches end of file when it exec'd, or carries
+ * the error it failed with (the exec fifo, or run's report pipe). */
+struct start_channel
+{
+  int fd;
+  int pidfd;   /* the init */
+  int notify;  /* NOTIFY_SOCKET listener, or -1 */
+  int lock_fd; /* the container's lock, released on the way (or -1) */
+  void (*mark_running) (const struct container_state *st, bool started);
+};
+int start_wait_released (const char *root, const struct container_state *st, const oci_config *config,
+                         struct start_channel *ch, ocirun_error_t *err);
 
 /* --- src/core/sync.c: typed messages between ocirun and the init ------- */
 enum sync_type
@@ -73,6 +92,7 @@ enum sync_type
   SYNC_SECCOMP_ACK, /* parent: took a copy with pidfd_getfd */
   SYNC_HOOKS,       /* init: mounts done, before pivot: run prestart + createRuntime */
   SYNC_HOOKS_DONE,  /* parent: they succeeded */
+  SYNC_START,       /* parent (run): exec the process, report on the pipe */
 };
 
 struct sync_msg
@@ -98,13 +118,17 @@ struct init_ctx
   oci_config *config;
   int sync_fd;    /* the init's end */
   int state_dir_fd; /* O_PATH of the state dir, which holds the exec fifo */
-  int parent_fds[3]; /* the parent's fds the child closes first (-1: none) */
+  int report_fd;    /* run: write end of the report pipe, released by SYNC_START
+                       instead of the fifo; -1 otherwise */
+  int parent_fds[4]; /* the parent's fds the child closes first (-1: none): sync, lock,
+                        the shim's state dir, run's report pipe */
   int console_fd; /* connected --console-socket, or -1 */
   int keep_fds;   /* fds 3.. kept for the process: LISTEN_FDS + --preserve-fds */
   int listen_fds;
   bool no_pivot;
   bool no_new_keyring;
   const struct seccomp_compiled *seccomp; /* built before the clone, or NULL */
+  struct cgroup_join *cgroup_join; /* the cgroups the child joins itself, or NULL */
   pid_t host_pid; /* the init's pid as the runtime sees it (from SYNC_GO), for hooks */
   bool start_hook_failed; /* a startContainer hook failed: start destroys the container */
 };

@@ -81,6 +81,50 @@ foreground_wait (pid_t pid, int pidfd, int sfd, struct console_proxy *console, i
     }
 }
 
+/* Exec'd or failed: the container is no longer being created. */
+static void
+mark_started (const struct container_state *st, bool started)
+{
+  ocirun_error_t err = NULL;
+
+  (void) started;
+  if (state_append (st->dir, "creating=0\n", &err) < 0)
+    ocirun_error_release (&err);
+}
+
+/* `start` of our own init, still held: SYNC_START releases it, the
+ * report pipe tells when it exec'd (see create.h, release_by_sync). */
+static int
+run_start (struct creation *cr, int pidfd, ocirun_error_t *err)
+{
+  struct container_state st = {
+    .dir = cr->dir, .id = (char *) cr->opts->id, .pid = cr->pid, .start_time = cr->start_time,
+    .bundle = cr->bundle, .rootfs = cr->rootfs, .created = cr->created, .owner = (char *) "",
+    .has_process = true, .cgroups = cr->cgroups, .notify_socket = cr->notify_socket,
+  };
+  struct start_channel ch = { .fd = cr->report_fd, .pidfd = pidfd, .notify = -1, .mark_running = mark_started };
+  int ret = -1;
+
+  ch.lock_fd = steal_fd (&cr->lock_fd);
+  if (cr->config->process == NULL)
+    ocirun_error (err, 0, "cannot start container `%s`: its config has no process", cr->opts->id);
+  else if (cr->notify_socket == NULL || (ch.notify = notify_listen (cr->dir, err)) >= 0)
+    {
+      FAULT_POINT ("start:before-release");
+      if (sync_send (cr->sync_fd, SYNC_START, 0, err) == 0)
+        {
+          ocirun_debug ("container `%s`: released the init (pid %d)", cr->opts->id, (int) cr->pid);
+          FAULT_POINT ("start:after-release");
+          ret = start_wait_released (cr->opts->root, &st, cr->config, &ch, err);
+        }
+    }
+  if (ch.notify >= 0)
+    close (ch.notify);
+  if (ch.lock_fd >= 0)
+    close (ch.lock_fd);
+  return ret;
+}
+
 static int
 run_created (struct creation *cr, int sfd, bool keep, int *exit_code, ocirun_error_t *err)
 {
@@ -88,13 +132,10 @@ run_created (struct creation *cr, int sfd, bool keep, int *exit_code, ocirun_err
   struct console_proxy console = { .master = -1 };
   int status = 0, ret;
 
-  /* Release the lock: start and delete take it again. */
-  close (cr->lock_fd);
-  cr->lock_fd = -1;
   pidfd = pidfd_open_checked (cr->pid, cr->start_time);
   if (pidfd < 0)
     return ocirun_error (err, errno, "open pidfd of the init (pid %d)", (int) cr->pid);
-  if (container_start (cr->opts->root, cr->opts->id, err) < 0)
+  if (run_start (cr, pidfd, err) < 0)
     {
       cleanup_error ocirun_error_t derr = NULL;
       container_delete (cr->opts->root, cr->opts->id, true, &derr);
@@ -162,6 +203,7 @@ container_run (const struct container_create_opts *opts, bool keep, int *exit_co
   if (!opts->no_subreaper && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     return ocirun_error (err, errno, "become a child subreaper");
   cr.subreaper_if_two_step = opts->no_subreaper;
+  cr.release_by_sync = true;
   if (creation_run (&cr, err) < 0)
     return -1;
   return run_created (&cr, sfd, keep, exit_code, err);

@@ -38,7 +38,7 @@ recorded_pid (const char *dir)
       ocirun_error_release (&err);
       return 0;
     }
-  return strncmp (data, "pid=", 4) == 0 ? atoi (data + 4) : 0;
+  return state_text_pid (data);
 }
 
 /* Reap children until the init (its pid is in the state file once create

@@ -116,14 +116,53 @@ load_config (const struct container_state *st, oci_config **config, ocirun_error
   return oci_config_parse_file (path, config, err);
 }
 
+/* Released: wait until the init exec'd (channel: the fifo, or run's
+ * report pipe) and see the start through -- poststart hooks, and
+ * NOTIFY_SOCKET's READY=1 when asked.  `mark_running` runs once the
+ * process exec'd, before the poststart hooks see the state. */
+int
+start_wait_released (const char *root, const struct container_state *st, const oci_config *config,
+                     struct start_channel *ch, ocirun_error_t *err)
+{
+  bool hook_failed = false;
+  int ret;
+
+  ret = wait_exec (ch->fd, ch->pidfd, &hook_failed, err);
+  /* Started or failed: either way it is no longer `created`. */
+  if (ch->mark_running)
+    ch->mark_running (st, ret == 0);
+  if (ret < 0 && hook_failed)
+    destroy_after_hook (root, st->id, &ch->lock_fd);
+  if (ret == 0)
+    ret = poststart (root, st, config, &ch->lock_fd, err);
+  /* Waiting for READY=1 may take long: other operations may go on. */
+  if (ch->lock_fd >= 0)
+    close (ch->lock_fd);
+  ch->lock_fd = -1;
+  if (ret == 0 && ch->notify >= 0)
+    ret = notify_relay (ch->notify, ch->pidfd, st->pid, st->notify_socket, err);
+  return ret;
+}
+
+static void
+unlink_fifo (const struct container_state *st, bool started)
+{
+  char path[4096];
+
+  (void) started;
+  /* The init removed it already unless it lacked the permission. */
+  snprintf (path, sizeof (path), "%s/" FIFO_FILE, st->dir);
+  unlink (path);
+}
+
 int
 container_start (const char *root, const char *id, ocirun_error_t *err)
 {
   cleanup_oci_config oci_config *config = NULL;
-  bool hook_failed = false;
   cleanup_state struct container_state st = { 0 };
   cleanup_close int lock_fd = -1, fifo = -1, pidfd = -1, notify = -1;
   cleanup_free char *path = NULL;
+  struct start_channel ch = { .mark_running = unlink_fifo };
   enum container_status status;
   int ret;
 
@@ -157,19 +196,12 @@ container_start (const char *root, const char *id, ocirun_error_t *err)
     return ocirun_error (err, errno, "open the exec fifo `%s`", path);
   ocirun_debug ("container `%s`: released the init (pid %d)", id, (int) st.pid);
   FAULT_POINT ("start:after-release");
-  ret = wait_exec (fifo, pidfd, &hook_failed, err);
-  /* Started or failed: either way it is no longer `created` (the init
-   * removed it already unless it lacked the permission). */
-  unlink (path);
-  if (ret < 0 && hook_failed)
-    destroy_after_hook (root, id, &lock_fd);
-  if (ret == 0)
-    ret = poststart (root, &st, config, &lock_fd, err);
-  /* Waiting for READY=1 may take long: other operations may go on. */
-  if (lock_fd >= 0)
-    close (lock_fd);
-  lock_fd = -1;
-  if (ret == 0 && notify >= 0)
-    ret = notify_relay (notify, pidfd, st.pid, st.notify_socket, err);
+  ch.fd = fifo;
+  ch.pidfd = pidfd;
+  ch.notify = notify;
+  ch.lock_fd = steal_fd (&lock_fd);
+  ret = start_wait_released (root, &st, config, &ch, err);
+  if (ch.lock_fd >= 0)
+    close (ch.lock_fd);
   return ret;
 }

@@ -157,6 +157,34 @@ state_save (const struct container_state *st, ocirun_error_t *err)
   return write_file_atomic (path, buf, len, 0600, err);
 }
 
+/* Changes after the first save are appended to the same file, one
+ * write(2) each, instead of replacing it: a replacement costs a new inode,
+ * and on a no-journal ext4 --root each new inode is a scan past the
+ * inodes deleted in the last minute (0.5 ms and more per container when
+ * containers come and go).  The last value of a key wins; a reader sees
+ * an appended line whole or, while the write is under way across a page
+ * boundary, a last line without its newline, which state_parse drops. */
+int
+state_append (const char *dir, const char *lines, ocirun_error_t *err)
+{
+  cleanup_free char *path = NULL;
+  cleanup_close int fd = -1;
+  size_t len = strlen (lines);
+  ssize_t n;
+
+  if (asprintf (&path, "%s/%s", dir, STATE_FILE) < 0)
+    return ocirun_error (err, ENOMEM, "allocate");
+  fd = open (path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return ocirun_error (err, errno, "open `%s`", path);
+  do
+    n = write (fd, lines, len);
+  while (n < 0 && errno == EINTR);
+  if (n != (ssize_t) len)
+    return ocirun_error (err, n < 0 ? errno : EIO, "append to `%s`", path);
+  return 0;
+}
+
 static int
 strv_append (char ***v, const char *s)
 {
@@ -218,8 +246,13 @@ state_parse_line (struct container_state *st, const char *key, const char *value
 static int
 state_parse (struct container_state *st, char *data, ocirun_error_t *err)
 {
-  char *save = NULL;
+  char *save = NULL, *last_newline = strrchr (data, '\n');
 
+  /* An append still under way (state_append): its line is not whole. */
+  if (last_newline)
+    last_newline[1] = '\0';
+  else
+    *data = '\0';
   for (char *line = strtok_r (data, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     {
       char *eq = strchr (line, '=');
@@ -230,6 +263,18 @@ state_parse (struct container_state *st, char *data, ocirun_error_t *err)
         return ocirun_error (err, ENOMEM, "allocate");
     }
   return 0;
+}
+
+pid_t
+state_text_pid (char *data)
+{
+  struct container_state st = { 0 };
+  ocirun_error_t err = NULL;
+  pid_t pid = state_parse (&st, data, &err) < 0 ? 0 : st.pid;
+
+  ocirun_error_release (&err);
+  state_release (&st);
+  return pid;
 }
 
 int

@@ -100,8 +100,14 @@ read_file (const char *path, char **out, size_t *len, ocirun_error_t *err)
 int
 mkdir_p (const char *path, mode_t mode, ocirun_error_t *err)
 {
-  cleanup_free char *copy = strdup (path);
+  cleanup_free char *copy = NULL;
 
+  /* Usually only the last component is new: one mkdir, not one each. */
+  if (mkdir (path, mode) == 0 || errno == EEXIST)
+    return 0;
+  if (errno != ENOENT)
+    return ocirun_error (err, errno, "mkdir `%s`", path);
+  copy = strdup (path);
   if (copy == NULL)
     return ocirun_error (err, errno, "allocate");
   for (char *p = copy + 1; *p; p++)

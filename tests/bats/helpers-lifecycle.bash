@@ -68,3 +68,17 @@ assert_fails_cleanly() {
   [[ "$output" == *"$what"* ]] || { echo "expected '$what' in: $output" >&2; return 1; }
   assert_clean
 }
+
+# CVE-2019-5736: process PID runs ocirun from a copy that cannot be
+# written -- /proc/PID/exe reads as PATTERN (not the host binary's path)
+# and a write through it is refused.
+assert_protected_exe() {
+  local pid=$1 pattern=$2 exe
+  exe=$(readlink "/proc/$pid/exe")
+  # shellcheck disable=SC2053 # PATTERN is a glob
+  [[ "$exe" == $pattern ]] || { echo "/proc/$pid/exe is $exe, not $pattern" >&2; return 1; }
+  if sh -c "echo x >>/proc/$pid/exe" 2>/dev/null; then
+    echo "/proc/$pid/exe ($exe) could be written" >&2
+    return 1
+  fi
+}

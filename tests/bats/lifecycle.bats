@@ -355,7 +355,7 @@ teardown() {
   run oci kill "$ID" KILL
   [ "$status" -eq 1 ]
   local pid
-  pid=$(awk -F= '/^pid=/ {print $2}' "$ROOT/$ID/state")
+  pid=$(awk -F= '/^pid=/ {p = $2} END {print p}' "$ROOT/$ID/state")
   [ -d "/proc/$pid" ]
   kill -KILL "$pid"
   oci delete "$ID"

@@ -302,9 +302,9 @@ seccomp_rules() {
 # stop it); while A's init still runs the runtime's image (created, not
 # started), B opens /proc/1/exe with O_PATH; after `start` (nothing runs
 # that image any more: no ETXTBSY) B reopens it for writing through
-# /proc/self/fd and appends.  With the sealed-memfd re-exec
-# (src/core/sealed-exe.c) that file is the sealed copy and the write is
-# refused; without it, it is the runtime binary itself -- here a copy on a
+# /proc/self/fd and appends.  With the re-exec from a read-only overlay
+# or a sealed memfd (src/core/sealed-exe.c) that file cannot be written
+# and the write is refused; without it, it is the runtime binary itself -- here a copy on a
 # writable /tmp (a read-only mount would be protected anyway), which the
 # test then finds modified.  SEC_EXE_UNDER_TEST selects another binary to
 # attack (e.g. one built without ensure_sealed_exe, to see this test fail).

@@ -111,6 +111,23 @@ test_state_round_trip (const char *root)
              && back.no_new_keyring,
          "every field survives");
   ok (state_status (&back) == STATUS_STOPPED, "a pid with another start time is stopped");
+  state_release (&back);
+  ok (state_append (dir, "pid=43\ncreating=1\n", &err) == 0 && state_load (root, "c1", &back, &err) == 0
+          && back.pid == 43 && back.creating && back.start_time == 123456789012ULL,
+      "appended lines override what they name, and only that");
+  state_release (&back);
+  {
+    /* What a reader racing an append across a page boundary can see. */
+    cleanup_free char *path = NULL;
+    FILE *f = asprintf (&path, "%s/state", dir) < 0 ? NULL : fopen (path, "a");
+    ok (f && fputs ("pid=9", f) >= 0 && fclose (f) == 0 && state_load (root, "c1", &back, &err) == 0
+            && back.pid == 43,
+        "a last line without its newline is not read");
+    state_release (&back);
+    ok (state_append (dir, "\ncreating=0\n", &err) == 0 && state_load (root, "c1", &back, &err) == 0
+            && back.pid == 9 && !back.creating,
+        "and is read once whole");
+  }
   close (lock); /* record_exit takes the container's lock */
   lock = -1;
   ok (state_record_exit (dir, 9 << 8) == 0, "record an exit");
