@@ -43,8 +43,10 @@ launch_program() {
   prepare_program "$t"
   (
     cd "$dir" || exit 125
+    # Not the run's lock (fd 9): a container the program leaves, killed
+    # with its run, would hold it and hang every later run.
     exec env RUNTIME="$dir/runtime" TMPDIR="$dir/tmp" \
-      timeout -k 10 "$timeout_s" "$cache/build/bin/$t" </dev/null >"$dir/out" 2>"$dir/err"
+      timeout -k 10 "$timeout_s" "$cache/build/bin/$t" </dev/null >"$dir/out" 2>"$dir/err" 9>&-
   ) &
   pids[$!]=$t
   started_at[$t]=$SECONDS
