@@ -362,3 +362,33 @@ create_hook_fails() {
   [ "$(names)" = "after " ]
   assert_clean
 }
+
+# `run` releases its own init over the sync channel (no exec fifo): the
+# hooks of start must behave as with create + start.
+@test "hooks: run, every kind in order; poststart sees the exec'd process and the running state" {
+  for k in prestart createRuntime createContainer poststop; do
+    log_hook $k $k
+  done
+  add_hook startContainer /bin/sh '["sh", "-c", "sleep 0.2"]'
+  add_hook poststart /bin/sh "[\"sh\", \"-c\", \"pid=\$(jq -r .pid); readlink /proc/\$pid/exe > $TMP/exe; $OCIRUN --root $ROOT state $ID | jq -r .status > $TMP/status; echo poststart >> $LOG\"]"
+  bundle_args "$B" sh -c 'sleep 0.5; exit 3'
+  run oci run -b "$B" "$ID"
+  echo "$output"
+  [ "$status" -eq 3 ]
+  [ "$(names)" = "prestart createRuntime createContainer poststart poststop " ]
+  [[ "$(cat "$TMP/exe")" == */busybox ]]
+  [ "$(cat "$TMP/status")" = running ]
+  assert_clean
+}
+
+@test "hooks: run, a failing startContainer hook fails run, destroys the container, runs poststop" {
+  add_hook startContainer /bin/sh '["sh", "-c", "echo from-the-hook >&2; exit 4"]'
+  log_hook poststart poststart
+  log_hook poststop poststop
+  run oci run -b "$B" "$ID"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"startContainer hook #0 \`/bin/sh\` exited with status 4: from-the-hook"* ]]
+  [ "$(names)" = "poststop " ]
+  assert_clean
+}
