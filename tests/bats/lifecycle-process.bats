@@ -218,6 +218,26 @@ teardown() {
   assert_clean
 }
 
+@test "NOTIFY_SOCKET with run: READY=1 is relayed before run waits for the exit" {
+  cp "$TOP_BUILDDIR/tests/helpers/sd-notify" "$B/rootfs/bin/sd-notify"
+  # the process exits only once the host saw READY=1 (the file appears)
+  bundle_args "$B" sh -c 'sd-notify; while [ ! -e /tmp/seen ]; do sleep 0.05; done; exit 6'
+  python3 "$TOP_SRCDIR/tests/helpers/notify-listener.py" "$TMP/host-notify.sock" >"$TMP/notify.out" &
+  local listener=$!
+  for i in $(seq 100); do grep -q listening "$TMP/notify.out" && break; sleep 0.05; done
+  NOTIFY_SOCKET="$TMP/host-notify.sock" timeout 20 "$OCIRUN" --root "$ROOT" run -b "$B" "$ID" &
+  local run_pid=$! pid=
+  for i in $(seq 200); do grep -q READY "$TMP/notify.out" && break; sleep 0.05; done
+  kill "$listener"
+  pid=$(oci state "$ID" | jq -r .pid)
+  grep -qx "READY=1 MAINPID=$pid" "$TMP/notify.out"
+  touch "$B/rootfs/tmp/seen"
+  local status=0
+  wait "$run_pid" || status=$?
+  [ "$status" -eq 6 ]
+  assert_clean
+}
+
 @test "session keyring: a new one named after the id unless --no-new-keyring" {
   # /proc/keys is masked inside the default config: look from the host.
   bundle_args "$B" sleep 100
