@@ -79,7 +79,9 @@ struct container_info
   void *priv;
 };
 int container_info (const char *root, const char *id, struct container_info *out, ocirun_error_t *err);
-int container_list (const char *root, struct container_info **out, size_t *n, ocirun_error_t *err);
+/* Every container of root; the config's annotations are read only when
+ * asked for (list's JSON shows them, its table does not). */
+int container_list (const char *root, bool annotations, struct container_info **out, size_t *n, ocirun_error_t *err);
 void container_info_free (struct container_info *info);
 
 /* Re-exec from a sealed memfd copy of the binary unless already running

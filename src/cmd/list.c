@@ -84,7 +84,7 @@ cmd_list (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err)
     return first;
   if (strcmp (format, "table") != 0 && strcmp (format, "json") != 0)
     return ocirun_error (err, 0, "invalid format option `%s`", format);
-  if (container_list (g->root, &all, &n, err) < 0)
+  if (container_list (g->root, !quiet && strcmp (format, "json") == 0, &all, &n, err) < 0)
     return -1;
   if (quiet)
     for (size_t i = 0; i < n; i++)

@@ -32,8 +32,18 @@ may_have_annotations (const char *data, size_t len)
   return memchr (data, '\\', len) != NULL || memmem (data, len, "\"annotations\"", 13) != NULL;
 }
 
+static int
+info_load (const char *root, const char *id, bool annotations, struct container_info *out, ocirun_error_t *err);
+
 int
 container_info (const char *root, const char *id, struct container_info *out, ocirun_error_t *err)
+{
+  return info_load (root, id, true, out, err);
+}
+
+/* The state, and the config's annotations when they are shown. */
+static int
+info_load (const char *root, const char *id, bool annotations, struct container_info *out, ocirun_error_t *err)
 {
   struct info_priv *p = calloc (1, sizeof (*p));
   cleanup_free char *config = NULL, *data = NULL;
@@ -46,12 +56,15 @@ container_info (const char *root, const char *id, struct container_info *out, oc
   out->priv = p;
   if (state_load (root, id, &p->st, err) < 0)
     return -1;
-  if (asprintf (&config, "%s/" CONFIG_FILE, p->st.dir) < 0)
-    return ocirun_error (err, ENOMEM, "allocate");
-  if (read_file (config, &data, &len, err) < 0)
-    return -1;
-  if (may_have_annotations (data, len) && oci_config_parse_data (config, data, len, &p->config, err) < 0)
-    return -1;
+  if (annotations)
+    {
+      if (asprintf (&config, "%s/" CONFIG_FILE, p->st.dir) < 0)
+        return ocirun_error (err, ENOMEM, "allocate");
+      if (read_file (config, &data, &len, err) < 0)
+        return -1;
+      if (may_have_annotations (data, len) && oci_config_parse_data (config, data, len, &p->config, err) < 0)
+        return -1;
+    }
   status = state_status (&p->st);
   out->state = (oci_state){
     .oci_version = OCI_SPEC_VERSION, .id = p->st.id, .status = state_status_name (status),
@@ -115,7 +128,7 @@ by_id (const void *a, const void *b)
 }
 
 int
-container_list (const char *root, struct container_info **out, size_t *n, ocirun_error_t *err)
+container_list (const char *root, bool annotations, struct container_info **out, size_t *n, ocirun_error_t *err)
 {
   cleanup_dir DIR *dir = opendir (root);
   struct container_info *all = NULL;
@@ -131,7 +144,7 @@ container_list (const char *root, struct container_info **out, size_t *n, ocirun
       struct container_info info, *grown;
       if (de->d_name[0] == '.' || de->d_type != DT_DIR)
         continue;
-      if (container_info (root, de->d_name, &info, err) < 0)
+      if (info_load (root, de->d_name, annotations, &info, err) < 0)
         {
           /* Being created or deleted right now: not listed, as runc. */
           container_info_free (&info);

@@ -378,3 +378,16 @@ teardown() {
   oci delete "$ID"
   assert_clean
 }
+
+@test "list: the JSON format shows the config's annotations; the table and -q do not read the config" {
+  bundle_jq "$B" '.annotations = {"org.example.key": "value"}'
+  bundle_args "$B" sleep 100
+  oci create -b "$B" "$ID"
+  [ "$(oci list -f json | jq -r '.[0].annotations["org.example.key"]')" = value ]
+  # a config copy that cannot be read any more hides nothing from them
+  echo broken >"$ROOT/$ID/config.json"
+  [[ "$(oci list | sed -n 2p)" == "$ID "* ]]
+  [ "$(oci list -q)" = "$ID" ]
+  oci delete -f "$ID"
+  assert_clean
+}
