@@ -85,11 +85,48 @@ lock_dir (const char *dir, const char *id, int *lock_fd, ocirun_error_t *err)
     }
 }
 
+/* Made at its path directly, the directory could be taken by a delete
+ * before our lock, or removed and made anew by another create between
+ * our mkdir and our look at it: two creates then took one directory for
+ * their own (seen in concurrency.bats).  Instead it is made under a
+ * hidden name of ours (ids never begin with '.'), locked, and renamed
+ * into place only if the id is free: it appears at its path locked. */
+static int
+create_locked_dir (int root_fd, const char *root, const char *id, int *lock_fd, ocirun_error_t *err)
+{
+  char tmp[64];
+  cleanup_close int fd = -1;
+
+  snprintf (tmp, sizeof (tmp), ".creating-%d", (int) getpid ());
+  /* A create killed here before, whose pid we now have, left it empty. */
+  if (mkdirat (root_fd, tmp, 0711) < 0
+      && (errno != EEXIST || unlinkat (root_fd, tmp, AT_REMOVEDIR) < 0 || mkdirat (root_fd, tmp, 0711) < 0))
+    return ocirun_error (err, errno, "mkdir `%s/%s`", root, id); /* under a name of ours first */
+  fd = openat (root_fd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || flock (fd, LOCK_EX) < 0)
+    {
+      int saved = errno;
+      unlinkat (root_fd, tmp, AT_REMOVEDIR);
+      return ocirun_error (err, saved, "lock `%s/%s`", root, id);
+    }
+  FAULT_HOLD ("create:hold-before-rename");
+  if (renameat2 (root_fd, tmp, root_fd, id, RENAME_NOREPLACE) < 0)
+    {
+      int saved = errno;
+      unlinkat (root_fd, tmp, AT_REMOVEDIR);
+      if (saved == EEXIST)
+        return ocirun_error (err, 0, "container `%s` already exists", id);
+      return ocirun_error (err, saved, "rename `%s/%s` to `%s`", root, tmp, id);
+    }
+  *lock_fd = steal_fd (&fd);
+  return 0;
+}
+
 int
 state_create_dir (const char *root, const char *id, char **dir, int *lock_fd, ocirun_error_t *err)
 {
   cleanup_free char *d = NULL;
-  struct stat mine, made;
+  cleanup_close int root_fd = -1;
 
   if (state_validate_id (id, err) < 0)
     return -1;
@@ -98,22 +135,11 @@ state_create_dir (const char *root, const char *id, char **dir, int *lock_fd, oc
   d = state_dir (root, id);
   if (d == NULL)
     return ocirun_error (err, ENOMEM, "allocate");
-  if (mkdir (d, 0711) < 0 || stat (d, &mine) < 0)
-    {
-      if (errno == EEXIST)
-        return ocirun_error (err, 0, "container `%s` already exists", id);
-      return ocirun_error (err, errno, "mkdir `%s`", d);
-    }
-  /* Between our mkdir and our lock a delete may take the empty directory
-   * for a create killed midway and remove it. */
-  if (lock_dir (d, id, lock_fd, err) < 0)
+  root_fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return ocirun_error (err, errno, "open `%s`", root);
+  if (create_locked_dir (root_fd, root, id, lock_fd, err) < 0)
     return -1;
-  if (fstat (*lock_fd, &made) < 0 || made.st_ino != mine.st_ino)
-    {
-      close (*lock_fd);
-      *lock_fd = -1;
-      return ocirun_error (err, 0, "container `%s` was deleted while it was being created", id);
-    }
   *dir = steal_pointer (&d);
   return 0;
 }

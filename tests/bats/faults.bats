@@ -436,3 +436,34 @@ held_pid() {
   assert_truthful
   assert_recovers
 }
+
+# Two creates of one id never both take its directory: it is made under a
+# hidden name, locked, and renamed into place only if the id is free.
+# (Made in place, a delete could remove it and another create make a new
+# one before the first create looked at it: both then owned it, and the
+# loser's cleanup removed the winner's directory under its live init.)
+@test "faults: a create that loses the id to another create leaves the winner's container alone" {
+  local first rc
+  bundle_args "$B" sleep 100
+  OCIRUN_FAULT=create:hold-before-rename OCIRUN_FAULT_HOLD="$TMP/go-first" \
+    timeout "$T" "$OCIRUN" --root "$ROOT" create -b "$B" "$ID" </dev/null >"$TMP/first.out" 2>&1 &
+  first=$!
+  held_pid "$TMP/go-first" >/dev/null
+  # the id is still free: a delete finds nothing, another create takes it
+  call "$OCIRUN" --root "$ROOT" delete --force "$ID"
+  [ "$status" -eq 0 ]
+  call "$OCIRUN" --root "$ROOT" create -b "$B" "$ID"
+  [ "$status" -eq 0 ]
+  touch "$TMP/go-first"
+  rc=0
+  wait "$first" || rc=$?
+  [ "$rc" -eq 1 ]
+  grep -q "already exists" "$TMP/first.out"
+  [ -z "$(ls -A "$ROOT" | grep '^\.creating' || true)" ]
+  [ "$("$OCIRUN" --root "$ROOT" state "$ID" | jq -r .status)" = created ]
+  call "$OCIRUN" --root "$ROOT" start "$ID"
+  [ "$status" -eq 0 ]
+  call "$OCIRUN" --root "$ROOT" delete --force "$ID"
+  [ "$status" -eq 0 ]
+  assert_recovers
+}
