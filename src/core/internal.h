@@ -74,7 +74,7 @@ struct start_channel
   int pidfd;   /* the init */
   int notify;  /* NOTIFY_SOCKET listener, or -1 */
   int lock_fd; /* the container's lock, released on the way (or -1) */
-  void (*mark_running) (const struct container_state *st, bool started);
+  void (*mark_running) (const struct container_state *st); /* exec'd or failed: no longer created */
 };
 int start_wait_released (const char *root, const struct container_state *st, const oci_config *config,
                          struct start_channel *ch, ocirun_error_t *err);

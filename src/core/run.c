@@ -83,11 +83,10 @@ foreground_wait (pid_t pid, int pidfd, int sfd, struct console_proxy *console, i
 
 /* Exec'd or failed: the container is no longer being created. */
 static void
-mark_started (const struct container_state *st, bool started)
+mark_started (const struct container_state *st)
 {
   ocirun_error_t err = NULL;
 
-  (void) started;
   if (state_append (st->dir, "creating=0\n", &err) < 0)
     ocirun_error_release (&err);
 }

@@ -129,8 +129,7 @@ start_wait_released (const char *root, const struct container_state *st, const o
 
   ret = wait_exec (ch->fd, ch->pidfd, &hook_failed, err);
   /* Started or failed: either way it is no longer `created`. */
-  if (ch->mark_running)
-    ch->mark_running (st, ret == 0);
+  ch->mark_running (st);
   if (ret < 0 && hook_failed)
     destroy_after_hook (root, st->id, &ch->lock_fd);
   if (ret == 0)
@@ -145,11 +144,10 @@ start_wait_released (const char *root, const struct container_state *st, const o
 }
 
 static void
-unlink_fifo (const struct container_state *st, bool started)
+unlink_fifo (const struct container_state *st)
 {
   char path[4096];
 
-  (void) started;
   /* The init removed it already unless it lacked the permission. */
   snprintf (path, sizeof (path), "%s/" FIFO_FILE, st->dir);
   unlink (path);
