@@ -124,19 +124,27 @@ load_config (struct creation *cr, ocirun_error_t *err)
   return write_file_atomic (dst, data, len, 0600, err);
 }
 
-/* Saved first with `creating` before the cgroups exist and again once the
- * init's pid is known, so that `delete --force` finds every trace of a
- * create that was killed midway; finish saves it without the mark. */
-static int
-save_state_creating (const struct creation *cr, ocirun_error_t *err)
+/* The state as the creation knows it so far. */
+struct container_state
+creation_state (const struct creation *cr)
 {
-  struct container_state st = {
+  return (struct container_state){
     .dir = cr->dir, .id = (char *) cr->opts->id, .pid = cr->pid, .start_time = cr->start_time,
     .bundle = cr->bundle, .rootfs = cr->rootfs, .created = (char *) cr->created, .owner = (char *) "",
     .has_process = cr->config->process != NULL, .cgroups = cr->cgroups, .notify_socket = cr->notify_socket,
-    .creating = true, .no_new_keyring = cr->opts->no_new_keyring,
+    .no_new_keyring = cr->opts->no_new_keyring,
   };
+}
 
+/* Saved whole with `creating` before the cgroups exist, so that `delete
+ * --force` finds every trace of a create that was killed midway; the
+ * init's pid and the end of the creation are appended later. */
+static int
+save_state_creating (const struct creation *cr, ocirun_error_t *err)
+{
+  struct container_state st = creation_state (cr);
+
+  st.creating = true;
   return state_save (&st, err);
 }
 

@@ -41,6 +41,8 @@ struct creation
                            .join = CGROUP_JOIN_INIT, .report_fd = -1, .report_child = -1 }
 
 int creation_run (struct creation *cr, ocirun_error_t *err);
+/* The container's state as the creation knows it (borrowed pointers). */
+struct container_state creation_state (const struct creation *cr);
 void creation_release (struct creation *cr);
 
 #endif

@@ -96,11 +96,7 @@ mark_started (const struct container_state *st)
 static int
 run_start (struct creation *cr, int pidfd, ocirun_error_t *err)
 {
-  struct container_state st = {
-    .dir = cr->dir, .id = (char *) cr->opts->id, .pid = cr->pid, .start_time = cr->start_time,
-    .bundle = cr->bundle, .rootfs = cr->rootfs, .created = cr->created, .owner = (char *) "",
-    .has_process = true, .cgroups = cr->cgroups, .notify_socket = cr->notify_socket,
-  };
+  struct container_state st = creation_state (cr);
   struct start_channel ch = { .fd = cr->report_fd, .pidfd = pidfd, .notify = -1, .mark_running = mark_started };
   int ret = -1;
 
