@@ -32,15 +32,6 @@ may_have_annotations (const char *data, size_t len)
   return memchr (data, '\\', len) != NULL || memmem (data, len, "\"annotations\"", 13) != NULL;
 }
 
-static int
-info_load (const char *root, const char *id, bool annotations, struct container_info *out, ocirun_error_t *err);
-
-int
-container_info (const char *root, const char *id, struct container_info *out, ocirun_error_t *err)
-{
-  return info_load (root, id, true, out, err);
-}
-
 /* The state, and the config's annotations when they are shown. */
 static int
 info_load (const char *root, const char *id, bool annotations, struct container_info *out, ocirun_error_t *err)
@@ -76,6 +67,12 @@ info_load (const char *root, const char *id, bool annotations, struct container_
   if (out->state.annotations == NULL)
     out->state.annotations = &no_annotations;
   return 0;
+}
+
+int
+container_info (const char *root, const char *id, struct container_info *out, ocirun_error_t *err)
+{
+  return info_load (root, id, true, out, err);
 }
 
 void
