@@ -8,10 +8,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "ocirun/cleanup.h"
 #include "ocirun/utils.h"
 
 int
@@ -101,4 +103,40 @@ console_proxy_stop (struct console_proxy *p)
   if (p->raw)
     tcsetattr (0, TCSANOW, &p->saved);
   p->raw = false;
+}
+
+/* A connected --console-socket (close-on-exec). */
+static int
+console_socket_connect (const char *path, ocirun_error_t *err)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  cleanup_close int fd = -1;
+
+  if (strlen (path) >= sizeof (addr.sun_path))
+    return ocirun_error (err, 0, "console socket path `%s` is too long", path);
+  strcpy (addr.sun_path, path);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return ocirun_error (err, errno, "socket");
+  if (connect (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0)
+    return ocirun_error (err, errno, "connect to console socket `%s`", path);
+  return steal_fd (&fd);
+}
+
+int
+console_channel_open (const char *socket_path, int *fd, int *peer, ocirun_error_t *err)
+{
+  int sv[2];
+
+  if (socket_path)
+    {
+      *fd = console_socket_connect (socket_path, err);
+      return *fd < 0 ? -1 : 0;
+    }
+  /* Foreground: the pty master comes to us (console_recv_master). */
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    return ocirun_error (err, errno, "create the console socketpair");
+  *peer = sv[0];
+  *fd = sv[1];
+  return 0;
 }

@@ -12,10 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,23 +59,6 @@ kill_and_wait (pid_t pid, uint64_t start_time, ocirun_error_t *err)
   while (waitpid (pid, NULL, WNOHANG) < 0 && errno == EINTR)
     ;
   return 0;
-}
-
-int
-console_socket_connect (const char *path, ocirun_error_t *err)
-{
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  cleanup_close int fd = -1;
-
-  if (strlen (path) >= sizeof (addr.sun_path))
-    return ocirun_error (err, 0, "console socket path `%s` is too long", path);
-  strcpy (addr.sun_path, path);
-  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return ocirun_error (err, errno, "socket");
-  if (connect (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0)
-    return ocirun_error (err, errno, "connect to console socket `%s`", path);
-  return steal_fd (&fd);
 }
 
 static int
@@ -207,21 +188,8 @@ prepare (struct creation *cr, ocirun_error_t *err)
       && cgroup_join_open (cr->cgroups, &cr->join, err) < 0)
     return -1;
   FAULT_POINT ("create:after-cgroup");
-  if (cr->opts->console_socket)
-    {
-      cr->console_fd = console_socket_connect (cr->opts->console_socket, err);
-      if (cr->console_fd < 0)
-        return -1;
-    }
-  else if (cr->config->process && cr->config->process->terminal)
-    {
-      /* Foreground run: the pty master comes to us (see console.c). */
-      int sv[2];
-      if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-        return ocirun_error (err, errno, "create the console socketpair");
-      cr->console_peer = sv[0];
-      cr->console_fd = sv[1];
-    }
+  if (cr->opts->console_socket || (cr->config->process && cr->config->process->terminal))
+    return console_channel_open (cr->opts->console_socket, &cr->console_fd, &cr->console_peer, err);
   return 0;
 }
 

@@ -161,21 +161,9 @@ open_init (struct exec_run *r, ocirun_error_t *err)
 static int
 prepare_console (struct exec_run *r, ocirun_error_t *err)
 {
-  int sv[2];
-
   if (!r->opts->process->terminal)
     return 0;
-  if (r->opts->console_socket)
-    {
-      r->console_fd = console_socket_connect (r->opts->console_socket, err);
-      return r->console_fd < 0 ? -1 : 0;
-    }
-  /* Foreground: the pty master comes to us (console.c relays it). */
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-    return ocirun_error (err, errno, "create the console socketpair");
-  r->console_peer = sv[0];
-  r->console_fd = sv[1];
-  return 0;
+  return console_channel_open (r->opts->console_socket, &r->console_fd, &r->console_peer, err);
 }
 
 /* Foreground: the signals to forward, blocked before the fork. */

@@ -173,8 +173,10 @@ struct console_proxy
 };
 
 int console_recv_master (int sock, ocirun_error_t *err);
-/* src/core/create.c: a connected --console-socket (close-on-exec). */
-int console_socket_connect (const char *path, ocirun_error_t *err);
+/* Where the init (or exec'd process) sends its pty master: *fd, the
+ * connected socket_path, or with none one end of a socketpair whose other
+ * end, *peer, is ours to receive it on (foreground). */
+int console_channel_open (const char *socket_path, int *fd, int *peer, ocirun_error_t *err);
 void console_proxy_start (struct console_proxy *p, int master);
 int console_proxy_io (struct console_proxy *p, short stdin_events, short master_events);
 void console_resize (struct console_proxy *p);
