@@ -9,7 +9,26 @@ setup() {
 }
 
 teardown() {
+  [ -z "${NOTIFY_LISTENER:-}" ] || kill "$NOTIFY_LISTENER" 2>/dev/null || true
   lifecycle_teardown
+}
+
+# The bundle gets sd-notify; a listener on $TMP/host-notify.sock writes
+# what it receives to $TMP/notify.out (killed by teardown).
+start_notify_listener() {
+  local i
+  cp "$TOP_BUILDDIR/tests/helpers/sd-notify" "$B/rootfs/bin/sd-notify"
+  python3 "$TOP_SRCDIR/tests/helpers/notify-listener.py" "$TMP/host-notify.sock" >"$TMP/notify.out" &
+  NOTIFY_LISTENER=$!
+  for i in $(seq 100); do grep -q listening "$TMP/notify.out" && break; sleep 0.05; done
+}
+
+# Wait (up to 10 s) for READY=1, then the listener goes.
+wait_notify_ready() {
+  local i
+  for i in $(seq 200); do grep -q READY "$TMP/notify.out" && break; sleep 0.05; done
+  kill "$NOTIFY_LISTENER"
+  NOTIFY_LISTENER=
 }
 
 @test "only stdio reaches the process; cwd is inside the container" {
@@ -201,15 +220,11 @@ teardown() {
 }
 
 @test "NOTIFY_SOCKET: the container's READY=1 is relayed with MAINPID" {
-  cp "$TOP_BUILDDIR/tests/helpers/sd-notify" "$B/rootfs/bin/sd-notify"
+  start_notify_listener
   bundle_args "$B" sh -c 'echo $NOTIFY_SOCKET; sleep 0.2; sd-notify; sleep 100'
-  python3 "$TOP_SRCDIR/tests/helpers/notify-listener.py" "$TMP/host-notify.sock" >"$TMP/notify.out" &
-  local listener=$!
-  for i in $(seq 100); do grep -q listening "$TMP/notify.out" && break; sleep 0.05; done
   NOTIFY_SOCKET="$TMP/host-notify.sock" oci create -b "$B" "$ID" >"$TMP/out"
   NOTIFY_SOCKET="$TMP/host-notify.sock" timeout 10 "$OCIRUN" --root "$ROOT" start "$ID"
-  for i in $(seq 100); do grep -q READY "$TMP/notify.out" && break; sleep 0.05; done
-  kill "$listener"
+  wait_notify_ready
   local pid
   pid=$(oci state "$ID" | jq -r .pid)
   grep -qx "READY=1 MAINPID=$pid" "$TMP/notify.out"
@@ -219,16 +234,12 @@ teardown() {
 }
 
 @test "NOTIFY_SOCKET with run: READY=1 is relayed before run waits for the exit" {
-  cp "$TOP_BUILDDIR/tests/helpers/sd-notify" "$B/rootfs/bin/sd-notify"
+  start_notify_listener
   # the process exits only once the host saw READY=1 (the file appears)
   bundle_args "$B" sh -c 'sd-notify; while [ ! -e /tmp/seen ]; do sleep 0.05; done; exit 6'
-  python3 "$TOP_SRCDIR/tests/helpers/notify-listener.py" "$TMP/host-notify.sock" >"$TMP/notify.out" &
-  local listener=$!
-  for i in $(seq 100); do grep -q listening "$TMP/notify.out" && break; sleep 0.05; done
   NOTIFY_SOCKET="$TMP/host-notify.sock" timeout 20 "$OCIRUN" --root "$ROOT" run -b "$B" "$ID" &
   local run_pid=$! pid=
-  for i in $(seq 200); do grep -q READY "$TMP/notify.out" && break; sleep 0.05; done
-  kill "$listener"
+  wait_notify_ready
   pid=$(oci state "$ID" | jq -r .pid)
   grep -qx "READY=1 MAINPID=$pid" "$TMP/notify.out"
   touch "$B/rootfs/tmp/seen"
