@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +23,6 @@
 #include "ocirun/cgroups.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/utils.h"
-
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
 
 static int
 add_file (struct cgroup_join *j, int dir_fd, const char *dir, const char *name, ocirun_error_t *err)
@@ -80,15 +77,10 @@ cgroup_join_close (struct cgroup_join *j)
   *j = (struct cgroup_join) CGROUP_JOIN_INIT;
 }
 
-struct join_clone_args
-{
-  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
-};
-
 pid_t
 cgroup_join_clone (uint64_t flags, struct cgroup_join *j)
 {
-  struct join_clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+  struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
   pid_t pid;
 
   if (j && j->active && j->v2_dir >= 0)

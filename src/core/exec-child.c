@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -68,17 +69,12 @@ enter_root (struct exec_run *r, ocirun_error_t *err)
   return 0;
 }
 
-struct exec_clone_args
-{
-  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-};
-
 /* clone3 refuses an exit signal with CLONE_PARENT: the child gets ours
  * (SIGCHLD), as fork gave it to us. */
 static pid_t
 clone_sibling (void)
 {
-  struct exec_clone_args args = { .flags = CLONE_PARENT };
+  struct clone_args args = { .flags = CLONE_PARENT };
   return syscall (SYS_clone3, &args, sizeof (args));
 }
 
