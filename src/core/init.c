@@ -249,7 +249,7 @@ open_fifo (struct init_ctx *ctx, int fifo_path)
 }
 
 /* Exec the process; a failure is written into `channel` (the exec fifo,
- * or run's report pipe) for `start` to print. */
+ * or run's report pipe) for `start` to print, after FIFO_RELEASED. */
 static void __attribute__ ((noreturn))
 init_exec_or_report (struct init_ctx *ctx, int channel)
 {
@@ -257,6 +257,9 @@ init_exec_or_report (struct init_ctx *ctx, int channel)
   char buf[4096];
   int len;
 
+  buf[0] = FIFO_RELEASED;
+  if (write_all (channel, buf, 1) < 0)
+    _exit (2);
   if (init_exec (ctx, &channel, &err) < 0)
     {
       buf[0] = FIFO_HOOK_FAILED;

@@ -236,7 +236,12 @@ bool hooks_create_sync (const oci_config *c);
 int hooks_before_pivot (void *data, ocirun_error_t *err);
 /* In the init at start, right before the exec. */
 int hooks_start_container (struct init_ctx *ctx, ocirun_error_t *err);
-/* In the exec fifo, before the error text: a startContainer hook failed. */
+/* The init's first byte in the exec fifo (or run's report pipe), once
+ * released: without it, the fifo's hang-up means the init died before
+ * it took the release, not that it exec'd. */
+#define FIFO_RELEASED '\002'
+/* In the exec fifo, after FIFO_RELEASED and before the error text: a
+ * startContainer hook failed. */
 #define FIFO_HOOK_FAILED '\001'
 
 /* --- src/core/create.c -------------------------------------------------------- */

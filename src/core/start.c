@@ -1,6 +1,6 @@
 /* `start`: open the exec fifo for reading, which releases the init; it
  * returns once the init exec'd the process (the fifo's close-on-exec
- * write end closed with nothing written) or with the error it wrote. */
+ * write end closed after FIFO_RELEASED alone) or with the error it wrote. */
 #include "config.h"
 
 #include <errno.h>
@@ -66,10 +66,14 @@ wait_exec (int fifo, int pidfd, bool *hook_failed, ocirun_error_t *err)
         /* Gone without ever opening the fifo: it never reached exec. */
         return ocirun_error (err, 0, "the container's init exited before start");
     }
-  if (used == 0)
+  /* A hang-up with nothing written: the init was killed before it took
+   * the release (the fifo counted it as a writer while it waited). */
+  if (used == 0 || buf[0] != FIFO_RELEASED)
+    return ocirun_error (err, 0, "the container's init exited before start");
+  if (used == 1)
     return 0;
-  *hook_failed = buf[0] == FIFO_HOOK_FAILED;
-  return ocirun_error_from_buf (err, buf + *hook_failed, used - *hook_failed);
+  *hook_failed = buf[1] == FIFO_HOOK_FAILED;
+  return ocirun_error_from_buf (err, buf + 1 + *hook_failed, used - 1 - *hook_failed);
 }
 
 /* A failed startContainer or poststart hook: the container is stopped and
