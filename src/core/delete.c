@@ -83,8 +83,13 @@ container_delete (const char *root, const char *id, bool force, ocirun_error_t *
   cleanup_oci_config oci_config *config = NULL;
   enum container_status status;
 
+  /* The id may be one whose create was killed before its directory had
+   * its name: what it left has no name to delete by. */
   if (force && container_missing (root, id))
-    return 0;
+    {
+      state_sweep_stale_creating (root);
+      return 0;
+    }
   if (state_lock (root, id, &lock_fd, err) < 0)
     return -1;
   if (state_load (root, id, &st, err) < 0)

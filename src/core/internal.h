@@ -45,6 +45,9 @@ char *state_dir (const char *root, const char *id);
 /* mkdir the container's directory (exclusive: a duplicate id fails) and
  * lock it; *lock_fd holds the flock until closed. */
 int state_create_dir (const char *root, const char *id, char **dir, int *lock_fd, ocirun_error_t *err);
+/* Remove the hidden directories of creates killed before they named
+ * theirs (see create_locked_dir). */
+void state_sweep_stale_creating (const char *root);
 /* Lock an existing container's directory. */
 int state_lock (const char *root, const char *id, int *lock_fd, ocirun_error_t *err);
 int state_save (const struct container_state *st, ocirun_error_t *err);

@@ -3,9 +3,11 @@
  * container is created, and `exit` once the shim reaped the init. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +87,40 @@ lock_dir (const char *dir, const char *id, int *lock_fd, ocirun_error_t *err)
     }
 }
 
+#define CREATING_PREFIX ".creating-"
+
+/* Whether `name` is a create's hidden directory left by a create that
+ * died before its rename: its pid is gone and nobody holds its lock. */
+static bool
+creating_dir_is_stale (int root_fd, const char *name)
+{
+  cleanup_close int fd = -1;
+  char *end;
+  long pid;
+
+  if (strncmp (name, CREATING_PREFIX, strlen (CREATING_PREFIX)) != 0)
+    return false;
+  pid = strtol (name + strlen (CREATING_PREFIX), &end, 10);
+  if (*end != '\0' || pid <= 0 || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+    return false;
+  /* A live create in another pid namespace holds it locked. */
+  fd = openat (root_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  return fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0;
+}
+
+void
+state_sweep_stale_creating (const char *root)
+{
+  cleanup_dir DIR *d = opendir (root);
+  struct dirent *de;
+
+  if (d == NULL)
+    return;
+  while ((de = readdir (d)) != NULL)
+    if (creating_dir_is_stale (dirfd (d), de->d_name))
+      unlinkat (dirfd (d), de->d_name, AT_REMOVEDIR);
+}
+
 /* Made at its path directly, the directory could be taken by a delete
  * before our lock, or removed and made anew by another create between
  * our mkdir and our look at it: two creates then took one directory for
@@ -97,11 +133,12 @@ create_locked_dir (int root_fd, const char *root, const char *id, int *lock_fd, 
   char tmp[64];
   cleanup_close int fd = -1;
 
-  snprintf (tmp, sizeof (tmp), ".creating-%d", (int) getpid ());
+  snprintf (tmp, sizeof (tmp), CREATING_PREFIX "%d", (int) getpid ());
   /* A create killed here before, whose pid we now have, left it empty. */
   if (mkdirat (root_fd, tmp, 0711) < 0
       && (errno != EEXIST || unlinkat (root_fd, tmp, AT_REMOVEDIR) < 0 || mkdirat (root_fd, tmp, 0711) < 0))
     return ocirun_error (err, errno, "mkdir `%s/%s`", root, id); /* under a name of ours first */
+  FAULT_POINT ("create:before-rename");
   fd = openat (root_fd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0 || flock (fd, LOCK_EX) < 0)
     {

@@ -104,6 +104,13 @@ crash_create() {
   assert_clean
 }
 
+@test "faults: create killed before its state dir has its name" {
+  crash_create create:before-rename
+  [ -n "$(ls -A "$ROOT")" ] || { echo "the fault point left no hidden dir" >&2; return 1; }
+  assert_truthful
+  assert_recovers
+}
+
 @test "faults: create killed after the state dir is made" {
   crash_create create:after-state-dir
   assert_truthful

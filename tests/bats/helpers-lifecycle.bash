@@ -40,7 +40,7 @@ wait_status() {
 assert_clean() {
   local i
   if [ -n "$(ls -A "$ROOT" 2>/dev/null)" ]; then
-    echo "state left behind: $(ls "$ROOT")" >&2
+    echo "state left behind: $(ls -A "$ROOT")" >&2
     return 1
   fi
   if grep -q -- "$TMP" /proc/self/mountinfo; then
