@@ -94,6 +94,12 @@ json_int (json_gen *j, int64_t v)
 }
 
 void
+json_number (json_gen *j, const char *text)
+{
+  STEP (j, yajl_gen_number (j->g, text, strlen (text)));
+}
+
+void
 json_key (json_gen *j, const char *key)
 {
   json_string (j, key);

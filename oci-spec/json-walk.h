@@ -24,6 +24,7 @@
 
 #include <yajl/yajl_tree.h>
 
+#include "oci-spec/json-gen.h"
 #include "ocirun/error.h"
 
 enum jw_kind
@@ -113,6 +114,13 @@ int jw_parse_text (const char *name, const char *text, size_t len, const jw_stru
 
 /* Release every allocation of obj described by s, then obj itself. */
 void jw_free (const jw_struct *s, void *obj);
+
+/* Write obj as the JSON object s describes (oci-spec/json-emit.c): the
+ * members with their has_ flag set, set strings, non-empty lists and
+ * objects with a member written, and every other scalar.  A structure
+ * parsed from a document comes out as that document, less its unknown
+ * keys, nulls and empty lists. */
+void jw_emit_object (json_gen *j, const jw_struct *s, const void *obj);
 
 /* Helpers shared by the check callbacks. */
 const char *jw_enum_name (const jw_enum *table, int64_t value);

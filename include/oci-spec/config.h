@@ -404,6 +404,8 @@ int oci_config_parse_file (const char *path, oci_config **out, ocirun_error_t *e
 void oci_config_free (oci_config *config);
 /* A linux.resources object alone (`update -r FILE`); oci-spec/resources.c. */
 int oci_resources_parse_data (const char *name, const char *data, size_t len, oci_resources **out, ocirun_error_t *err);
+/* r as a LinuxResources JSON object, on one line: the members present. */
+int oci_resources_generate (const oci_resources *r, char **out, ocirun_error_t *err);
 void oci_resources_free (oci_resources *r);
 
 /* A "process" object alone, as `exec --process FILE` takes it, with the

@@ -26,6 +26,8 @@ void json_array_close (json_gen *j);
 void json_string (json_gen *j, const char *s);
 void json_bool (json_gen *j, bool b);
 void json_int (json_gen *j, int64_t v);
+/* A number given as its decimal text (past int64_t's range). */
+void json_number (json_gen *j, const char *text);
 
 /* A map member: key then value. */
 void json_key_string (json_gen *j, const char *key, const char *value);

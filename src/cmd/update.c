@@ -12,7 +12,6 @@
 
 #include "cmdline.h"
 #include "commands.h"
-#include "oci-spec/json-gen.h"
 #include "ocirun/cleanup.h"
 #include "ocirun/container-cgroup.h"
 #include "ocirun/utils.h"
@@ -117,70 +116,6 @@ resources_from_flags (const struct update_flags *f, oci_resources *r, oci_memory
   return 0;
 }
 
-/* What the flags set, as a linux.resources object (to be saved). */
-static int
-flags_json (const oci_resources *r, char **out, ocirun_error_t *err)
-{
-  const oci_memory *m = r->memory;
-  const oci_cpu *c = r->cpu;
-  json_gen *j = json_gen_new ("");
-  size_t len;
-
-  if (j == NULL)
-    return ocirun_error (err, ENOMEM, "allocate");
-  json_map_open (j);
-#define KEY_INT(obj, field, key)                                                                        \
-  do                                                                                                    \
-    if ((obj)->has_##field)                                                                             \
-      json_key_int (j, key, (int64_t) (obj)->field);                                                    \
-  while (0)
-  if (m)
-    {
-      json_key (j, "memory");
-      json_map_open (j);
-      KEY_INT (m, limit, "limit");
-      KEY_INT (m, reservation, "reservation");
-      KEY_INT (m, swap, "swap");
-      KEY_INT (m, kernel, "kernel");
-      KEY_INT (m, kernel_tcp, "kernelTCP");
-      json_map_close (j);
-    }
-  if (c)
-    {
-      json_key (j, "cpu");
-      json_map_open (j);
-      KEY_INT (c, shares, "shares");
-      KEY_INT (c, quota, "quota");
-      KEY_INT (c, period, "period");
-      KEY_INT (c, burst, "burst");
-      KEY_INT (c, idle, "idle");
-      KEY_INT (c, realtime_period, "realtimePeriod");
-      KEY_INT (c, realtime_runtime, "realtimeRuntime");
-      if (c->cpus)
-        json_key_string (j, "cpus", c->cpus);
-      if (c->mems)
-        json_key_string (j, "mems", c->mems);
-      json_map_close (j);
-    }
-  if (r->has_pids_limit)
-    {
-      json_key (j, "pids");
-      json_map_open (j);
-      json_key_int (j, "limit", r->pids_limit);
-      json_map_close (j);
-    }
-  if (r->block_io)
-    {
-      json_key (j, "blockIO");
-      json_map_open (j);
-      KEY_INT (r->block_io, weight, "weight");
-      json_map_close (j);
-    }
-#undef KEY_INT
-  json_map_close (j);
-  return json_gen_finish (j, false, "the resources to update", out, &len, err);
-}
-
 static int
 resources_from_file (const char *path, oci_resources **r, char **text, ocirun_error_t *err)
 {
@@ -259,7 +194,7 @@ cmd_update (struct ocirun_global *g, int argc, char **argv, ocirun_error_t *err)
       oci_resources_free (file_r);
       return ret < 0 ? -1 : 0;
     }
-  if (resources_from_flags (&f, &flags_r, &m, &c, &b, err) < 0 || flags_json (&flags_r, &json, err) < 0)
+  if (resources_from_flags (&f, &flags_r, &m, &c, &b, err) < 0 || oci_resources_generate (&flags_r, &json, err) < 0)
     return -1;
   ret = container_update (g->root, argv[first], &flags_r, json, f.l3_cache_schema, f.mem_bw_schema, err);
   return ret < 0 ? -1 : 0;
