@@ -29,7 +29,7 @@ fi
 
 case $target in
   config)
-    sources="$here/fuzz-config.c $top/oci-spec/config*.c $top/oci-spec/json-walk.c $top/src/util/error.c"
+    sources="$here/fuzz-config.c $top/oci-spec/config*.c $top/oci-spec/json-walk.c $top/oci-spec/json-emit.c $top/oci-spec/json-gen.c $top/src/util/error.c"
     extra="-dict=$here/config.dict -max_len=65536 $top/tests/data/config/good $top/tests/data/config/bad" ;;
   state)
     sources="$here/fuzz-state.c $top/src/core/state.c $top/src/util/error.c $top/src/util/fs.c $top/src/util/proc.c $top/src/util/time.c $top/src/util/log.c"
