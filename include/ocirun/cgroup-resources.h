@@ -11,11 +11,15 @@
 #include "oci-spec/config.h"
 #include "ocirun/error.h"
 
-/* src/cgroups/resources.c: every resource of the config, devices included
- * (as runc: deny all, the config's rules, then runc's default allow list;
- * the last matching rule wins).  At create, before the init runs user
- * code. */
+/* src/cgroups/resources.c: every resource of the config but the pids
+ * limit, devices included (as runc: deny all, the config's rules, then
+ * runc's default allow list; the last matching rule wins).  At create,
+ * before the init runs user code. */
 int cgroup_apply_config (char **dirs, const oci_config *config, ocirun_error_t *err);
+/* The pids limit, once the init is in the cgroup and before it goes on: a
+ * two-step spawn's intermediate forks the init inside the cgroup, which a
+ * pids.max of 1 would refuse (runc too sets its limits after the spawn). */
+int cgroup_apply_pids_limit (char **dirs, const oci_config *config, ocirun_error_t *err);
 /* `update`: the resources given, without the device rules. */
 int cgroup_apply_resources (char **dirs, const oci_resources *r, ocirun_error_t *err);
 

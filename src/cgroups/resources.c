@@ -160,8 +160,8 @@ apply_unified (char **dirs, const oci_map *unified, ocirun_error_t *err)
   return cgroup_v2_unified (dir, unified, err);
 }
 
-int
-cgroup_apply_resources (char **dirs, const oci_resources *r, ocirun_error_t *err)
+static int
+apply_resources (char **dirs, const oci_resources *r, bool with_pids, ocirun_error_t *err)
 {
   const char *v2_dir = cgroup_v2_dir (dirs);
 
@@ -173,7 +173,7 @@ cgroup_apply_resources (char **dirs, const oci_resources *r, ocirun_error_t *err
     return -1;
   if (r->cpu && apply_cpu (dirs, r->cpu, err) < 0)
     return -1;
-  if (r->has_pids_limit && apply_pids (dirs, r->pids_limit, err) < 0)
+  if (with_pids && r->has_pids_limit && apply_pids (dirs, r->pids_limit, err) < 0)
     return -1;
   if (r->block_io && apply_block_io (dirs, r->block_io, err) < 0)
     return -1;
@@ -186,6 +186,12 @@ cgroup_apply_resources (char **dirs, const oci_resources *r, ocirun_error_t *err
   if (r->unified.len && apply_unified (dirs, &r->unified, err) < 0)
     return -1;
   return 0;
+}
+
+int
+cgroup_apply_resources (char **dirs, const oci_resources *r, ocirun_error_t *err)
+{
+  return apply_resources (dirs, r, true, err);
 }
 
 static int
@@ -214,7 +220,17 @@ cgroup_apply_config (char **dirs, const oci_config *config, ocirun_error_t *err)
 {
   const oci_resources *r = config->linux ? config->linux->resources : NULL;
 
-  if (cgroup_apply_resources (dirs, r, err) < 0)
+  if (apply_resources (dirs, r, false, err) < 0)
     return -1;
   return apply_devices (dirs, config, err);
+}
+
+int
+cgroup_apply_pids_limit (char **dirs, const oci_config *config, ocirun_error_t *err)
+{
+  const oci_resources *r = config->linux ? config->linux->resources : NULL;
+
+  if (r == NULL || !r->has_pids_limit)
+    return 0;
+  return apply_pids (dirs, r->pids_limit, err);
 }

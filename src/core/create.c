@@ -279,6 +279,8 @@ release_init (struct creation *cr, ocirun_error_t *err)
   if (!cr->join.active && cgroup_enter (cr->cgroups, cr->pid, err) < 0)
     return -1;
   cgroup_join_close (&cr->join);
+  if (cgroup_apply_pids_limit (cr->cgroups, cr->config, err) < 0)
+    return -1;
   FAULT_POINT ("create:after-cgroup-enter");
   if (!ns_needs_intermediate (cr->config) && (ns_new_flags (cr->config) & ns_clone_flag (OCI_NS_USER))
       && ns_write_id_maps (cr->pid, cr->config->linux, err) < 0)

@@ -114,6 +114,17 @@ a_block_device ()
   [ "$(cg_read pids pids.max)" = 42 ]
 }
 
+@test "pids.limit 1 with a two-step spawn (time namespace): the init starts, and nothing else can" {
+  # The intermediate forks the init inside the cgroup: a limit already in
+  # place then refused that fork.
+  bundle_jq "$TMP/b" '.linux.namespaces += [{"type":"time"}]'
+  start_with '{"pids":{"limit":1}}'
+  [ "$(cg_read pids pids.max)" = 1 ]
+  run "${O[@]}" exec "$ID" true
+  [ "$status" -ne 0 ]
+  [ "$(cg_read pids pids.current)" = 1 ]
+}
+
 @test "blockIO: throttle read/write bps/iops on a real device" {
   dev=$(a_block_device)
   maj=${dev%:*} min=${dev#*:}
