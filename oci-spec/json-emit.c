@@ -6,28 +6,17 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "oci-spec/config.h"
 #include "oci-spec/json-walk.h"
 
 #define MEMBER(obj, off, type) ((const type *) ((const char *) (obj) + (off)))
 
-/* The layouts JW_STRV and JW_MAP members have (oci_strv, oci_map). */
-struct strv_layout
-{
-  char **items;
-  size_t len;
-};
-struct map_layout
-{
-  char **keys;
-  char **values;
-  size_t len;
-};
-
-/* Arrays, maps and string lists: a pointer, then their length. */
+/* JW_ARRAY, JW_UINT32_ARRAY and JW_OBJECT_MAP members: a pointer, then
+ * their length. */
 static size_t
-counted_len (const jw_field *f, const void *obj, int pointers)
+counted_len (const jw_field *f, const void *obj)
 {
-  return *(const size_t *) ((const char *) obj + f->offset + pointers * sizeof (void *));
+  return *(const size_t *) ((const char *) obj + f->offset + sizeof (void *));
 }
 
 /* Whether the member would be written: its has_ flag when it has one;
@@ -50,12 +39,13 @@ member_present (const jw_field *f, const void *obj)
     case JW_ENUM:
       return jw_enum_name (f->aux, *MEMBER (obj, f->offset, int)) != NULL;
     case JW_STRV:
+      return MEMBER (obj, f->offset, oci_strv)->len > 0;
+    case JW_MAP:
+      return MEMBER (obj, f->offset, oci_map)->len > 0;
     case JW_ARRAY:
     case JW_UINT32_ARRAY:
     case JW_OBJECT_MAP:
-      return counted_len (f, obj, 1) > 0;
-    case JW_MAP:
-      return counted_len (f, obj, 2) > 0;
+      return counted_len (f, obj) > 0;
     case JW_OBJECT:
       if (f->flags & JW_ALLOC)
         return *MEMBER (obj, f->offset, void *) != NULL;
@@ -97,7 +87,7 @@ emit_items (json_gen *j, const jw_field *f, const void *obj, bool keyed)
 {
   const jw_struct *sub = f->aux;
   const char *items = *MEMBER (obj, f->offset, char *);
-  size_t n = counted_len (f, obj, 1);
+  size_t n = counted_len (f, obj);
 
   keyed ? json_map_open (j) : json_array_open (j);
   for (size_t i = 0; i < n; i++)
@@ -111,32 +101,30 @@ emit_items (json_gen *j, const jw_field *f, const void *obj, bool keyed)
 }
 
 static void
-emit_lists (json_gen *j, const jw_field *f, const void *obj)
+emit_strv (json_gen *j, const oci_strv *v)
 {
-  if (f->kind == JW_STRV)
-    {
-      const struct strv_layout *v = MEMBER (obj, f->offset, struct strv_layout);
-      json_array_open (j);
-      for (size_t i = 0; i < v->len; i++)
-        json_string (j, v->items[i]);
-      json_array_close (j);
-    }
-  else if (f->kind == JW_MAP)
-    {
-      const struct map_layout *m = MEMBER (obj, f->offset, struct map_layout);
-      json_map_open (j);
-      for (size_t i = 0; i < m->len; i++)
-        json_key_string (j, m->keys[i], m->values[i]);
-      json_map_close (j);
-    }
-  else
-    {
-      const uint32_t *items = *MEMBER (obj, f->offset, uint32_t *);
-      json_array_open (j);
-      for (size_t i = 0; i < counted_len (f, obj, 1); i++)
-        json_int (j, items[i]);
-      json_array_close (j);
-    }
+  json_array_open (j);
+  for (size_t i = 0; i < v->len; i++)
+    json_string (j, v->items[i]);
+  json_array_close (j);
+}
+
+static void
+emit_map (json_gen *j, const oci_map *m)
+{
+  json_map_open (j);
+  for (size_t i = 0; i < m->len; i++)
+    json_key_string (j, m->keys[i], m->values[i]);
+  json_map_close (j);
+}
+
+static void
+emit_uint32s (json_gen *j, const uint32_t *items, size_t n)
+{
+  json_array_open (j);
+  for (size_t i = 0; i < n; i++)
+    json_int (j, items[i]);
+  json_array_close (j);
 }
 
 static void
@@ -160,9 +148,9 @@ emit_value (json_gen *j, const jw_field *f, const void *obj)
       return;
     case JW_ENUM: json_string (j, jw_enum_name (f->aux, *MEMBER (obj, f->offset, int))); return;
     case JW_FLAGS: emit_flags (j, f->aux, *MEMBER (obj, f->offset, uint64_t)); return;
-    case JW_STRV:
-    case JW_MAP:
-    case JW_UINT32_ARRAY: emit_lists (j, f, obj); return;
+    case JW_STRV: emit_strv (j, MEMBER (obj, f->offset, oci_strv)); return;
+    case JW_MAP: emit_map (j, MEMBER (obj, f->offset, oci_map)); return;
+    case JW_UINT32_ARRAY: emit_uint32s (j, *MEMBER (obj, f->offset, uint32_t *), counted_len (f, obj)); return;
     case JW_ARRAY: emit_items (j, f, obj, false); return;
     case JW_OBJECT_MAP: emit_items (j, f, obj, true); return;
     case JW_OBJECT:

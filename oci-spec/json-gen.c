@@ -144,7 +144,7 @@ json_tree (json_gen *j, yajl_val v)
   else if (YAJL_IS_STRING (v))
     json_string (j, v->u.string);
   else if (YAJL_IS_NUMBER (v))
-    STEP (j, yajl_gen_number (j->g, v->u.number.r, strlen (v->u.number.r)));
+    json_number (j, v->u.number.r);
   else if (YAJL_IS_TRUE (v) || YAJL_IS_FALSE (v))
     json_bool (j, YAJL_IS_TRUE (v));
   else if (YAJL_IS_ARRAY (v))
